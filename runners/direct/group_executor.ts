@@ -1,0 +1,460 @@
+import { type Clock } from '../../sdk/clock';
+import { type CombineFn } from '../../sdk/combine_fns';
+import { type LateElement, type LateReason } from '../../sdk/graph';
+import { type KV, encodeKey } from '../../sdk/kv';
+import { NO_FIRING, type PaneInfo, type PaneTiming } from '../../sdk/pane';
+import { type Instant } from '../../sdk/time';
+import { type Trigger } from '../../sdk/triggers';
+import { GLOBAL_WINDOW, type Window, sameWindow, span } from '../../sdk/window';
+import { isMerging } from '../../sdk/window_fns';
+import { type WindowingStrategy } from '../../sdk/windowing_strategy';
+import { type Emitter, Executor, StepFailedError } from './executor';
+import { type StateBackend, type StateTable } from './state';
+import { TimerQueue } from './timer_queue';
+import {
+  type TriggerContext,
+  type TriggerState,
+  mergeTriggerStates,
+  newTriggerState,
+  nextDeadline,
+  normalizeTrigger,
+  onElement,
+  onFire,
+  shouldFire,
+} from './trigger_machine';
+
+/**
+ * Per key and window state of a grouping (after Beam's ReduceFnRunner):
+ *
+ * | field                 | style                | merging (sessions)       | lifetime                       |
+ * |-----------------------|----------------------|--------------------------|--------------------------------|
+ * | acc                   | values or accumulator| concatenated / merged    | cleared per pane if discarding |
+ * | hasNewData            | flag                 | any                      | cleared per pane               |
+ * | trigger               | trigger tree         | mergeTriggerStates       | window                         |
+ * | nextPaneIndex, ...    | pane bookkeeping     | max / any                | window                         |
+ * | holdTs, lastTs        | output timestamps    | min / max                | cleared per pane               |
+ * | superseded            | emitted windows merged into this one | union    | cleared when a pane reports it |
+ * | closed                | trigger finished: later data is refused | -     | until garbage collection       |
+ *
+ * The window is garbage collected once the input watermark passes its end plus allowed lateness.
+ */
+interface WindowState {
+  window: Window;
+  readonly keyState: KeyState;
+  acc: unknown;
+  hasNewData: boolean;
+  trigger: TriggerState;
+  nextPaneIndex: number;
+  nextNonSpeculativeIndex: number;
+  emittedNonEarly: boolean;
+  /** A pane was emitted for `window` as it is now (a merge or extension makes a new window). */
+  emittedThisWindow: boolean;
+  holdTs: Instant;
+  lastTs: Instant;
+  superseded: Window[];
+  closed: boolean;
+  live: boolean;
+  /** Time of the pending event-time timer (NaN when none), to recognise stale queue entries. */
+  eventTimer: Instant;
+  procTimer: Instant;
+}
+
+interface KeyState {
+  readonly key: unknown;
+  readonly encodedKey: unknown;
+  /** Non-merging windows by start (fixed and sliding windows of one strategy differ in start). */
+  readonly byStart: Map<Instant, WindowState> | undefined;
+  /** Merging windows: disjoint, sorted by start. */
+  readonly sessions: WindowState[] | undefined;
+}
+
+const NO_WINDOWS: readonly Window[] = Object.freeze([]) as readonly Window[];
+
+/**
+ * GroupByKey and CombinePerKey: assigns each element to its key's window state (merging session
+ * windows), decides lateness, runs triggers on elements, watermark and processing time, emits panes
+ * and collects expired windows. Per element: find window, late check, add, trigger; on timers:
+ * decide which windows fire, emit, clean up.
+ */
+export class GroupExecutor extends Executor {
+  private readonly out: Emitter = this.emitter('main');
+  private readonly lateOut: Emitter = this.emitter('late');
+  private readonly table: StateTable<KeyState>;
+  private readonly trigger: Trigger;
+  private readonly merging: boolean;
+  private readonly lateness: number;
+  private readonly discarding: boolean;
+  private readonly tracksHolds: boolean;
+  private readonly eventTimers = new TimerQueue<WindowState>();
+  private readonly processingTimers = new TimerQueue<WindowState>();
+  private readonly holds = new TimerQueue<WindowState>();
+  lateDropped = 0;
+  panesEmitted = 0;
+
+  constructor(
+    stepName: string,
+    private readonly strategy: WindowingStrategy,
+    private readonly combineFn: CombineFn<unknown, unknown, unknown> | undefined,
+    state: StateBackend,
+    private readonly clock: Clock,
+  ) {
+    super(stepName);
+    this.table = state.table<KeyState>(stepName);
+    this.trigger = normalizeTrigger(strategy.trigger);
+    this.merging = isMerging(strategy.windowFn);
+    this.lateness = strategy.allowedLatenessMs;
+    this.discarding = strategy.accumulationMode === 'discarding';
+    this.tracksHolds = strategy.timestampCombiner !== 'END_OF_WINDOW';
+  }
+
+  /** Number of (key, window) states currently open: memory is bounded by this, not by input size. */
+  get openWindows(): number {
+    let n = 0;
+    for (const [, ks] of this.table.entries()) n += ks.byStart ? ks.byStart.size : (ks.sessions?.length ?? 0);
+    return n;
+  }
+
+  process(value: unknown, timestamp: Instant, window: Window, _pane: PaneInfo): void {
+    this.elementsIn++;
+    const watermark = this.inputWatermark;
+    if (watermark > window.end - 1 + this.lateness) {
+      this.refuse(value, timestamp, window, 'expired');
+      return;
+    }
+    const key = (value as KV<unknown, unknown>).key;
+    const encoded = typeof key === 'string' ? key : encodeKey(key);
+    let ks = this.table.get(encoded);
+    if (ks === undefined) {
+      ks = {
+        key,
+        encodedKey: encoded,
+        byStart: this.merging ? undefined : new Map(),
+        sessions: this.merging ? [] : undefined,
+      };
+      this.table.set(encoded, ks);
+    }
+    const ws = this.merging ? this.sessionFor(ks, window) : this.fixedFor(ks, window);
+    if (ws === undefined || ws.closed) {
+      this.refuse(value, timestamp, window, 'closed_window');
+      return;
+    }
+    this.addValue(ws, (value as KV<unknown, unknown>).value, timestamp);
+    const ctx = this.context(ws);
+    onElement(this.trigger, ws.trigger, ctx);
+    this.scheduleProcessingTimer(ws);
+    if (shouldFire(this.trigger, ws.trigger, ctx)) this.fireByTrigger(ws, ctx, false);
+  }
+
+  override onProcessingTime(now: Instant): void {
+    for (;;) {
+      const due = this.processingTimers.popDue((t) => t <= now);
+      if (!due) return;
+      for (const ws of due.entries) {
+        if (!ws.live || ws.procTimer !== due.time) continue;
+        ws.procTimer = Number.POSITIVE_INFINITY;
+        const ctx = this.context(ws);
+        if (shouldFire(this.trigger, ws.trigger, ctx)) this.fireByTrigger(ws, ctx, false);
+        this.scheduleProcessingTimer(ws);
+      }
+    }
+  }
+
+  override nextProcessingTime(): Instant {
+    return this.processingTimers.peekTime();
+  }
+
+  protected override onWatermark(): void {
+    const watermark = this.inputWatermark;
+    for (;;) {
+      const due = this.eventTimers.popDue((t) => watermark > t);
+      if (!due) return;
+      for (const ws of due.entries) {
+        if (!ws.live || ws.eventTimer !== due.time) continue;
+        ws.eventTimer = Number.NaN;
+        this.onEventTimer(ws);
+      }
+    }
+  }
+
+  protected override computeOutputWatermark(): Instant {
+    let w = this.inputWatermark;
+    if (this.tracksHolds) {
+      // Output timestamps earlier than the end of the window (EARLIEST, LATEST) must not be late
+      // downstream: pending panes hold the output watermark at their earliest timestamp.
+      for (;;) {
+        const t = this.holds.peekTime();
+        if (t >= w) break;
+        const valid = this.holds.popDue(() => true);
+        const live = valid?.entries.filter((ws) => ws.live && ws.hasNewData && ws.holdTs === t) ?? [];
+        if (live.length > 0) {
+          for (const ws of live) this.holds.add(t, ws);
+          w = t;
+          break;
+        }
+      }
+    }
+    return Math.max(w, this.outputWatermark);
+  }
+
+  private onEventTimer(ws: WindowState): void {
+    const watermark = this.inputWatermark;
+    const maxTs = ws.window.end - 1;
+    if (watermark <= maxTs) {
+      // The window grew (a session was extended) after this timer was set.
+      this.scheduleEventTimer(ws);
+      return;
+    }
+    const expired = watermark > maxTs + this.lateness;
+    if (!ws.closed) {
+      const ctx = this.context(ws);
+      if (shouldFire(this.trigger, ws.trigger, ctx)) this.fireByTrigger(ws, ctx, expired);
+      else if (expired) this.emitPane(ws, true);
+    }
+    if (expired) this.collect(ws);
+    else this.scheduleEventTimer(ws);
+  }
+
+  private fireByTrigger(ws: WindowState, ctx: TriggerContext, expired: boolean): void {
+    onFire(this.trigger, ws.trigger, ctx);
+    const finished = ws.trigger.finished;
+    this.emitPane(ws, finished || expired);
+    if (finished) {
+      ws.closed = true;
+      ws.acc = undefined;
+    }
+  }
+
+  private emitPane(ws: WindowState, isLast: boolean): void {
+    const s = this.strategy;
+    const maxTs = ws.window.end - 1;
+    let timing: PaneTiming;
+    if (ws.emittedNonEarly || this.outputWatermark > maxTs) timing = 'LATE';
+    else if (this.inputWatermark > maxTs) timing = 'ON_TIME';
+    else timing = 'EARLY';
+    const emit =
+      ws.hasNewData ||
+      (isLast && s.closingBehavior === 'FIRE_ALWAYS') ||
+      (timing === 'ON_TIME' && s.onTimeBehavior === 'FIRE_ALWAYS');
+    if (emit) {
+      const index = ws.nextPaneIndex++;
+      const pane: PaneInfo = {
+        timing,
+        index,
+        nonSpeculativeIndex: timing === 'EARLY' ? -1 : ws.nextNonSpeculativeIndex++,
+        isFirst: index === 0,
+        isLast,
+        supersedes: ws.superseded.length ? ws.superseded : NO_WINDOWS,
+      };
+      const timestamp =
+        !ws.hasNewData || s.timestampCombiner === 'END_OF_WINDOW' ? maxTs : s.timestampCombiner === 'EARLIEST' ? ws.holdTs : ws.lastTs;
+      this.out.process({ key: ws.keyState.key, value: this.extract(ws) }, timestamp, ws.window, pane);
+      this.panesEmitted++;
+      if (timing !== 'EARLY') ws.emittedNonEarly = true;
+      ws.emittedThisWindow = true;
+      ws.superseded = [];
+    }
+    if (this.discarding) ws.acc = this.newAccumulator();
+    ws.hasNewData = false;
+    ws.holdTs = Number.POSITIVE_INFINITY;
+    ws.lastTs = Number.NEGATIVE_INFINITY;
+  }
+
+  private extract(ws: WindowState): unknown {
+    if (this.combineFn) {
+      try {
+        return this.combineFn.extractOutput(ws.acc);
+      } catch (e) {
+        throw new StepFailedError(this.stepName, e);
+      }
+    }
+    // In accumulating mode the buffer keeps growing after this pane: hand out a copy.
+    return this.discarding ? ws.acc : (ws.acc as unknown[]).slice();
+  }
+
+  private newAccumulator(): unknown {
+    return this.combineFn ? this.combineFn.createAccumulator() : [];
+  }
+
+  private addValue(ws: WindowState, v: unknown, timestamp: Instant): void {
+    if (this.combineFn) {
+      try {
+        ws.acc = this.combineFn.addInput(ws.acc, v);
+      } catch (e) {
+        throw new StepFailedError(this.stepName, e);
+      }
+    } else {
+      (ws.acc as unknown[]).push(v);
+    }
+    ws.hasNewData = true;
+    if (this.tracksHolds) {
+      const hold = Math.max(timestamp, this.outputWatermark);
+      if (hold < ws.holdTs) {
+        ws.holdTs = hold;
+        this.holds.add(hold, ws);
+      }
+      if (timestamp > ws.lastTs) ws.lastTs = timestamp;
+    }
+  }
+
+  private refuse(value: unknown, timestamp: Instant, window: Window, reason: LateReason): void {
+    this.lateDropped++;
+    const late: LateElement<unknown> = {
+      value,
+      timestamp,
+      windowStart: window.start,
+      windowEnd: window.end,
+      watermark: this.inputWatermark,
+      reason,
+      step: this.stepName,
+    };
+    // The late output is globally windowed: the element's own window has expired.
+    this.lateOut.process(late, timestamp, GLOBAL_WINDOW, NO_FIRING);
+  }
+
+  private newWindowState(ks: KeyState, window: Window): WindowState {
+    const ws: WindowState = {
+      window,
+      keyState: ks,
+      acc: this.newAccumulator(),
+      hasNewData: false,
+      trigger: newTriggerState(this.trigger),
+      nextPaneIndex: 0,
+      nextNonSpeculativeIndex: 0,
+      emittedNonEarly: false,
+      emittedThisWindow: false,
+      holdTs: Number.POSITIVE_INFINITY,
+      lastTs: Number.NEGATIVE_INFINITY,
+      superseded: [],
+      closed: false,
+      live: true,
+      eventTimer: Number.NaN,
+      procTimer: Number.POSITIVE_INFINITY,
+    };
+    this.scheduleEventTimer(ws);
+    return ws;
+  }
+
+  private fixedFor(ks: KeyState, window: Window): WindowState {
+    const map = ks.byStart as Map<Instant, WindowState>;
+    let ws = map.get(window.start);
+    if (ws === undefined) {
+      ws = this.newWindowState(ks, window);
+      map.set(window.start, ws);
+    }
+    return ws;
+  }
+
+  /**
+   * The session an element's proto-window [t, t + gap) belongs to, merging every session of the key
+   * it overlaps. Undefined when it would merge into a closed session.
+   */
+  private sessionFor(ks: KeyState, proto: Window): WindowState | undefined {
+    const list = ks.sessions as WindowState[];
+    let i = 0;
+    while (i < list.length && list[i].window.end <= proto.start) i++;
+    let j = i;
+    while (j < list.length && list[j].window.start < proto.end) j++;
+    if (i === j) {
+      const ws = this.newWindowState(ks, proto);
+      list.splice(i, 0, ws);
+      return ws;
+    }
+    for (let k = i; k < j; k++) if (list[k].closed) return undefined;
+    if (j - i === 1) {
+      const ws = list[i];
+      if (proto.start >= ws.window.start && proto.end <= ws.window.end) return ws;
+      this.extendWindow(ws, span(ws.window, proto));
+      return ws;
+    }
+    const parts = list.slice(i, j);
+    let window = proto;
+    for (const p of parts) window = span(window, p.window);
+    const merged = this.mergeStates(ks, parts, window);
+    list.splice(i, j - i, merged);
+    return merged;
+  }
+
+  private extendWindow(ws: WindowState, window: Window): void {
+    if (ws.emittedThisWindow) ws.superseded.push(ws.window);
+    ws.window = window;
+    ws.emittedThisWindow = false;
+    if (ws.trigger.late || hasLatePhase(ws.trigger)) {
+      ws.trigger = mergeTriggerStates(this.trigger, [ws.trigger], this.context(ws));
+    }
+  }
+
+  private mergeStates(ks: KeyState, parts: readonly WindowState[], window: Window): WindowState {
+    const merged = this.newWindowState(ks, window);
+    const ctx = this.context(merged);
+    if (this.combineFn) {
+      try {
+        merged.acc = this.combineFn.mergeAccumulators(parts.map((p) => p.acc));
+      } catch (e) {
+        throw new StepFailedError(this.stepName, e);
+      }
+    } else {
+      merged.acc = ([] as unknown[]).concat(...parts.map((p) => p.acc as unknown[]));
+    }
+    merged.trigger = mergeTriggerStates(
+      this.trigger,
+      parts.map((p) => p.trigger),
+      ctx,
+    );
+    const superseded: Window[] = [];
+    for (const p of parts) {
+      p.live = false;
+      merged.hasNewData ||= p.hasNewData;
+      merged.nextPaneIndex = Math.max(merged.nextPaneIndex, p.nextPaneIndex);
+      merged.nextNonSpeculativeIndex = Math.max(merged.nextNonSpeculativeIndex, p.nextNonSpeculativeIndex);
+      merged.emittedNonEarly ||= p.emittedNonEarly;
+      merged.holdTs = Math.min(merged.holdTs, p.holdTs);
+      merged.lastTs = Math.max(merged.lastTs, p.lastTs);
+      superseded.push(...p.superseded);
+      if (p.emittedThisWindow) superseded.push(p.window);
+    }
+    merged.superseded = superseded.filter((w) => !sameWindow(w, window));
+    if (this.tracksHolds && merged.hasNewData) this.holds.add(merged.holdTs, merged);
+    this.scheduleProcessingTimer(merged);
+    return merged;
+  }
+
+  private collect(ws: WindowState): void {
+    ws.live = false;
+    ws.acc = undefined;
+    const ks = ws.keyState;
+    if (ks.byStart) {
+      ks.byStart.delete(ws.window.start);
+      if (ks.byStart.size === 0) this.table.delete(ks.encodedKey);
+    } else {
+      const list = ks.sessions as WindowState[];
+      const i = list.indexOf(ws);
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.table.delete(ks.encodedKey);
+    }
+  }
+
+  private scheduleEventTimer(ws: WindowState): void {
+    const maxTs = ws.window.end - 1;
+    const time = this.inputWatermark <= maxTs ? maxTs : maxTs + this.lateness;
+    ws.eventTimer = time;
+    this.eventTimers.add(time, ws);
+  }
+
+  private scheduleProcessingTimer(ws: WindowState): void {
+    const d = nextDeadline(this.trigger, ws.trigger);
+    if (d < ws.procTimer) {
+      ws.procTimer = d;
+      this.processingTimers.add(d, ws);
+    } else if (d === Number.POSITIVE_INFINITY) {
+      ws.procTimer = d;
+    }
+  }
+
+  private context(ws: WindowState): TriggerContext {
+    return { now: this.clock.now(), watermark: this.inputWatermark, windowMaxTimestamp: ws.window.end - 1 };
+  }
+}
+
+function hasLatePhase(s: TriggerState): boolean {
+  return s.late || s.children.some(hasLatePhase);
+}

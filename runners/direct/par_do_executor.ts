@@ -1,0 +1,122 @@
+import { type DoFn, type FinishBundleContext, type OutputTags, type ProcessContext } from '../../sdk/do_fn';
+import { NO_FIRING, type PaneInfo } from '../../sdk/pane';
+import { type PCollectionView } from '../../sdk/side_inputs';
+import { type Instant } from '../../sdk/time';
+import { GLOBAL_WINDOW, type Window } from '../../sdk/window';
+import { type Emitter, Executor, StepFailedError } from './executor';
+import { type SideInputStore } from './side_input_store';
+
+interface PushedBack {
+  readonly value: unknown;
+  readonly timestamp: Instant;
+  readonly window: Window;
+  readonly pane: PaneInfo;
+}
+
+/**
+ * Runs a DoFn. Its context object is reused for every element (fields overwritten), which is why
+ * DoFns must not keep it. Elements whose side inputs are not ready yet are held back, and hold the
+ * output watermark at their timestamp until they run.
+ */
+export class ParDoExecutor extends Executor implements ProcessContext<unknown, OutputTags>, FinishBundleContext<unknown, OutputTags> {
+  timestamp: Instant = 0;
+  window: Window = GLOBAL_WINDOW;
+  pane: PaneInfo = NO_FIRING;
+  private readonly main: Emitter = this.emitter('main');
+  private readonly pushedBack: PushedBack[] = [];
+
+  constructor(
+    stepName: string,
+    private readonly doFn: DoFn<unknown, unknown, OutputTags>,
+    private readonly sideInputs: ReadonlyMap<PCollectionView<unknown>, SideInputStore>,
+    private readonly allowedLatenessMs: number,
+  ) {
+    super(stepName);
+  }
+
+  override async setup(): Promise<void> {
+    try {
+      await this.doFn.setup?.();
+    } catch (e) {
+      throw new StepFailedError(this.stepName, e);
+    }
+  }
+
+  override async teardown(): Promise<void> {
+    await this.doFn.teardown?.();
+  }
+
+  override startBundle(): void {
+    this.doFn.startBundle?.();
+  }
+
+  override async finishBundle(): Promise<void> {
+    if (!this.doFn.finishBundle) return;
+    // Outputs from finishBundle belong to no element, so they carry no pane.
+    this.pane = NO_FIRING;
+    try {
+      await this.doFn.finishBundle(this);
+    } catch (e) {
+      throw new StepFailedError(this.stepName, e);
+    }
+  }
+
+  process(value: unknown, timestamp: Instant, window: Window, pane: PaneInfo): void {
+    this.elementsIn++;
+    if (this.sideInputs.size > 0 && !this.sideInputsReady(window)) {
+      this.pushedBack.push({ value, timestamp, window, pane });
+      return;
+    }
+    this.invoke(value, timestamp, window, pane);
+  }
+
+  private invoke(value: unknown, timestamp: Instant, window: Window, pane: PaneInfo): void {
+    this.timestamp = timestamp;
+    this.window = window;
+    this.pane = pane;
+    try {
+      this.doFn.process(value, this);
+    } catch (e) {
+      throw e instanceof StepFailedError ? e : new StepFailedError(this.stepName, e);
+    }
+  }
+
+  output(value: unknown, timestamp?: Instant, window?: Window): void {
+    this.main.process(value, timestamp ?? this.timestamp, window ?? this.window, this.pane);
+  }
+
+  outputTo(tag: string, value: unknown, timestamp?: Instant, window?: Window): void {
+    const e = this.outputs.get(tag);
+    if (!e) throw new StepFailedError(this.stepName, new Error(`output tag '${tag}' was not declared`));
+    e.process(value, timestamp ?? this.timestamp, window ?? this.window, this.pane);
+  }
+
+  sideInput<S>(view: PCollectionView<S>): S {
+    const store = this.sideInputs.get(view as PCollectionView<unknown>);
+    if (!store) throw new Error(`side input '${view.pcollection.name}' was not declared in this ParDo's options`);
+    return store.valueFor(view, this.window);
+  }
+
+  protected override onWatermark(): void {
+    if (this.pushedBack.length > 0) {
+      const waiting = this.pushedBack.splice(0);
+      for (const p of waiting) {
+        if (this.sideInputsReady(p.window)) this.invoke(p.value, p.timestamp, p.window, p.pane);
+        else this.pushedBack.push(p);
+      }
+    }
+    for (const store of this.sideInputs.values()) store.collectGarbage(this.inputWatermark, this.allowedLatenessMs);
+  }
+
+  protected override computeOutputWatermark(): Instant {
+    let w = this.inputWatermark;
+    for (const p of this.pushedBack) if (p.timestamp < w) w = p.timestamp;
+    // A late element held back cannot pull the watermark below where it already is.
+    return Math.max(w, this.outputWatermark);
+  }
+
+  private sideInputsReady(window: Window): boolean {
+    for (const [view, store] of this.sideInputs) if (!store.isReady(view, window)) return false;
+    return true;
+  }
+}

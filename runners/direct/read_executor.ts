@@ -1,0 +1,56 @@
+import { NO_FIRING, type PaneInfo } from '../../sdk/pane';
+import { type Source, type SourceReader } from '../../sdk/source';
+import { type Instant, WATERMARK_DONE } from '../../sdk/time';
+import { GLOBAL_WINDOW, type Window } from '../../sdk/window';
+import { type Emitter, Executor } from './executor';
+
+/** Pulls batches from a source reader; its watermark is the reader's (or +Infinity once drained). */
+export class ReadExecutor extends Executor {
+  private readonly out: Emitter = this.emitter('main');
+  private reader: SourceReader<unknown> | undefined;
+  draining = false;
+
+  constructor(
+    stepName: string,
+    readonly source: Source<unknown>,
+  ) {
+    super(stepName);
+  }
+
+  process(_value: unknown, _timestamp: Instant, _window: Window, _pane: PaneInfo): void {
+    throw new Error(`read step '${this.stepName}' has no input`);
+  }
+
+  async open(reader: Promise<SourceReader<unknown>> | SourceReader<unknown>): Promise<void> {
+    this.reader = await reader;
+  }
+
+  /** True once the source has nothing more to give (or the run is draining). */
+  get exhausted(): boolean {
+    return this.draining || this.sourceWatermark() === WATERMARK_DONE;
+  }
+
+  /** Reads one batch and pushes it downstream; returns how many elements it read. */
+  async readBatch(maxElements: number, waitMs: number): Promise<number> {
+    if (!this.reader || this.exhausted) return 0;
+    const batch = await this.reader.read(maxElements, waitMs);
+    const { values, timestamps } = batch;
+    const out = this.out;
+    for (let i = 0; i < values.length; i++) out.process(values[i], timestamps[i], GLOBAL_WINDOW, NO_FIRING);
+    this.elementsIn += values.length;
+    return values.length;
+  }
+
+  sourceWatermark(): Instant {
+    if (this.draining || !this.reader) return this.draining ? WATERMARK_DONE : Number.NEGATIVE_INFINITY;
+    return this.reader.watermark();
+  }
+
+  async commit(): Promise<void> {
+    await this.reader?.commit?.();
+  }
+
+  async close(): Promise<void> {
+    await this.reader?.close();
+  }
+}

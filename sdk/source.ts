@@ -1,0 +1,41 @@
+import { type Clock } from './clock';
+import { type Instant } from './time';
+
+/**
+ * A source of elements with event timestamps and a watermark: bounded (ends, then reports a
+ * watermark of +Infinity) or unbounded. Runners open it once and pull batches from the reader.
+ */
+export interface Source<T> {
+  /** Human-readable description, for messages. */
+  readonly description: string;
+  readonly bounded: boolean;
+  open(context: SourceContext): SourceReader<T> | Promise<SourceReader<T>>;
+}
+
+export interface SourceContext {
+  readonly clock: Clock;
+}
+
+/** A batch of elements: values[i] has event timestamp timestamps[i] (parallel arrays, no wrapper per element). */
+export interface ReadBatch<T> {
+  readonly values: readonly T[];
+  readonly timestamps: readonly Instant[];
+}
+
+export interface SourceReader<T> {
+  /**
+   * Up to `maxElements` elements available now. May wait up to `waitMs` for the first one; returns
+   * an empty batch when nothing came (an idle source).
+   */
+  read(maxElements: number, waitMs: number): ReadBatch<T> | Promise<ReadBatch<T>>;
+  /** No element older than this will be produced; +Infinity once the source is exhausted. */
+  watermark(): Instant;
+  /**
+   * Called after everything read so far is durable downstream (emitted to sinks or held in
+   * checkpointed state): the moment a source may acknowledge its messages.
+   */
+  commit?(): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
+export const EMPTY_BATCH: ReadBatch<never> = Object.freeze({ values: [], timestamps: [] });
