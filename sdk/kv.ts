@@ -12,7 +12,14 @@ export function kv<K, V>(key: K, value: V): KV<K, V> {
  * Keys must be deterministic to group by (as Beam requires deterministic key coders): strings,
  * numbers, booleans, bigints, or JSON-like objects and arrays of those, compared by value.
  */
-export type GroupingKey = string | number | boolean | bigint | null | readonly GroupingKey[] | { readonly [k: string]: GroupingKey };
+export type GroupingKey =
+  | string
+  | number
+  | boolean
+  | bigint
+  | null
+  | readonly GroupingKey[]
+  | { readonly [k: string]: GroupingKey };
 
 /**
  * The identity of a key inside a runner's state maps: primitives stand for themselves; objects and

@@ -58,7 +58,11 @@ export class Pipeline {
    * Adds a primitive step under the current composite scope and returns its outputs by tag. Used by
    * transform factories; pipelines use `apply`.
    */
-  addStep(spec: StepSpec, inputs: readonly PCollection<unknown>[], outputs: Readonly<Record<string, OutputSpec>>): Readonly<Record<string, PCollection<unknown>>> {
+  addStep(
+    spec: StepSpec,
+    inputs: readonly PCollection<unknown>[],
+    outputs: Readonly<Record<string, OutputSpec>>,
+  ): Readonly<Record<string, PCollection<unknown>>> {
     for (const input of inputs) {
       if (input.pipeline !== this) {
         throw new PipelineConstructionError(`collection '${input.name}' belongs to another pipeline`);

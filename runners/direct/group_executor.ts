@@ -246,7 +246,11 @@ export class GroupExecutor extends Executor {
         supersedes: ws.superseded.length ? ws.superseded : NO_WINDOWS,
       };
       const timestamp =
-        !ws.hasNewData || s.timestampCombiner === 'END_OF_WINDOW' ? maxTs : s.timestampCombiner === 'EARLIEST' ? ws.holdTs : ws.lastTs;
+        !ws.hasNewData || s.timestampCombiner === 'END_OF_WINDOW'
+          ? maxTs
+          : s.timestampCombiner === 'EARLIEST'
+            ? ws.holdTs
+            : ws.lastTs;
       this.out.process({ key: ws.keyState.key, value: this.extract(ws) }, timestamp, ws.window, pane);
       this.panesEmitted++;
       if (timing !== 'EARLY') ws.emittedNonEarly = true;

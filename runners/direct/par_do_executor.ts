@@ -18,7 +18,10 @@ interface PushedBack {
  * DoFns must not keep it. Elements whose side inputs are not ready yet are held back, and hold the
  * output watermark at their timestamp until they run.
  */
-export class ParDoExecutor extends Executor implements ProcessContext<unknown, OutputTags>, FinishBundleContext<unknown, OutputTags> {
+export class ParDoExecutor
+  extends Executor
+  implements ProcessContext<unknown, OutputTags>, FinishBundleContext<unknown, OutputTags>
+{
   timestamp: Instant = 0;
   window: Window = GLOBAL_WINDOW;
   pane: PaneInfo = NO_FIRING;

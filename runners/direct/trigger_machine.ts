@@ -244,7 +244,12 @@ function mergeInto(t: Trigger, out: TriggerState, states: readonly TriggerState[
     const slot = out.late ? LATE : EARLY;
     const from = states.filter((s) => s.late === out.late);
     const kids = childTriggers(t);
-    mergeInto(kids[slot], out.children[slot], from.length ? from.map((s) => s.children[slot]) : [newTriggerState(kids[slot])], ctx);
+    mergeInto(
+      kids[slot],
+      out.children[slot],
+      from.length ? from.map((s) => s.children[slot]) : [newTriggerState(kids[slot])],
+      ctx,
+    );
     return;
   }
   const kids = childTriggers(t);

@@ -32,7 +32,10 @@ export class WithTimestampsExecutor extends Executor {
       throw new StepFailedError(this.stepName, e);
     }
     if (!(t >= MIN_TIMESTAMP && t <= MAX_TIMESTAMP)) {
-      throw new StepFailedError(this.stepName, new RangeError(`timestamp ${t} is not a valid instant; validate elements before this step`));
+      throw new StepFailedError(
+        this.stepName,
+        new RangeError(`timestamp ${t} is not a valid instant; validate elements before this step`),
+      );
     }
     this.estimator?.observe(t, this.clock.now());
     this.out.process(value, t, window, pane);

@@ -50,6 +50,6 @@ class CaptureFn<T> implements DoFn<T, never> {
  */
 export function capture<T>(pc: PCollection<T>, name?: string): Captured<T> {
   const captured = new Captured<T>();
-  pc.apply(parDo(new CaptureFn(captured), {}, name ?? `Capture(${pc.name.replace(/\//g, ":")})`));
+  pc.apply(parDo(new CaptureFn(captured), {}, name ?? `Capture(${pc.name.replace(/\//g, ':')})`));
   return captured;
 }

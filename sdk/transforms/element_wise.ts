@@ -15,12 +15,21 @@ function functionName(fn: { readonly name?: string } | ((...args: never[]) => un
 }
 
 /** A ParDo with one output. */
-export function parDo<I, O>(doFn: DoFn<I, O>, options: ParDoOptions = {}, name?: string): PTransform<PCollection<I>, PCollection<O>> {
+export function parDo<I, O>(
+  doFn: DoFn<I, O>,
+  options: ParDoOptions = {},
+  name?: string,
+): PTransform<PCollection<I>, PCollection<O>> {
   const generated = functionName(doFn.constructor === Object ? {} : doFn.constructor, 'ParDo');
   return singleOutputParDo(doFn, options, name ?? generated, name !== undefined);
 }
 
-function singleOutputParDo<I, O>(doFn: DoFn<I, O>, options: ParDoOptions, name: string, explicitName: boolean): PTransform<PCollection<I>, PCollection<O>> {
+function singleOutputParDo<I, O>(
+  doFn: DoFn<I, O>,
+  options: ParDoOptions,
+  name: string,
+  explicitName: boolean,
+): PTransform<PCollection<I>, PCollection<O>> {
   return {
     name,
     explicitName,
@@ -105,7 +114,12 @@ export function mapToKV<I, K, V>(fn: (x: I) => KV<K, V>, name?: string): PTransf
 
 /** Pairs each element with the key `fn` computes: T → KV<K, T>. */
 export function keyBy<T, K>(fn: (x: T) => K, name?: string): PTransform<PCollection<T>, PCollection<KV<K, T>>> {
-  return singleOutputParDo(new MapFn((x: T) => ({ key: fn(x), value: x })), { keyed: true }, name ?? functionName(fn, 'KeyBy'), name !== undefined);
+  return singleOutputParDo(
+    new MapFn((x: T) => ({ key: fn(x), value: x })),
+    { keyed: true },
+    name ?? functionName(fn, 'KeyBy'),
+    name !== undefined,
+  );
 }
 
 export function values<K, V>(name?: string): PTransform<PCollection<KV<K, V>>, PCollection<V>> {

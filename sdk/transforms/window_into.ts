@@ -7,7 +7,11 @@ import { type WindowingOptions, windowingStrategy } from '../windowing_strategy'
  * Assigns elements to windows and sets the strategy (trigger, lateness, accumulation, timestamp
  * combiner) that the next grouping uses. Invalid combinations fail here.
  */
-export function windowInto<T>(windowFn: WindowFn, options: WindowingOptions = {}, name?: string): PTransform<PCollection<T>, PCollection<T>> {
+export function windowInto<T>(
+  windowFn: WindowFn,
+  options: WindowingOptions = {},
+  name?: string,
+): PTransform<PCollection<T>, PCollection<T>> {
   const strategy = windowingStrategy(windowFn, options);
   return {
     name: name ?? `WindowInto(${describeWindowFn(windowFn)})`,
