@@ -4,6 +4,7 @@ import { type PrimitiveStep } from '../../sdk/graph';
 import { type PCollection } from '../../sdk/pcollection';
 import { type Pipeline } from '../../sdk/pipeline';
 import { type PCollectionView } from '../../sdk/side_inputs';
+import { type ReadBatch } from '../../sdk/source';
 import { type Instant, WATERMARK_DONE } from '../../sdk/time';
 import { type Executor } from './executor';
 import { FlattenExecutor } from './flatten_executor';
@@ -98,14 +99,18 @@ export class DirectRunner {
 
       for (;;) {
         bundles++;
-        for (const e of executors) e.startBundle();
+        const batches: ReadBatch<unknown>[] = [];
         let readNow = 0;
         for (const r of reads) {
-          if (r.exhausted) continue;
-          readNow += await r.readBatch(maxBundle, readNow > 0 ? 0 : idlePollMs);
+          const batch = await r.fetch(maxBundle, readNow > 0 ? 0 : idlePollMs);
+          batches.push(batch);
+          readNow += batch.values.length;
         }
-        elementsRead += readNow;
+        // One processing time per bundle: elements of a bundle arrive together.
         const now = clock.now();
+        for (const e of executors) e.startBundle(now);
+        reads.forEach((r, i) => r.push(batches[i]));
+        elementsRead += readNow;
         for (const e of executors) if (e.nextProcessingTime() <= now) e.onProcessingTime(now);
         for (const e of executors) {
           await e.finishBundle();

@@ -55,8 +55,8 @@ export abstract class Executor implements Receiver {
 
   abstract process(value: unknown, timestamp: Instant, window: Window, pane: PaneInfo): void;
 
-  /** Called once per bundle before elements arrive. */
-  startBundle(): void {}
+  /** Called once per bundle before its elements arrive, with the bundle's processing time. */
+  startBundle(_now: Instant): void {}
 
   /** Called once per bundle after its elements and firings; may be asynchronous. */
   finishBundle(): void | Promise<void> {}

@@ -4,7 +4,7 @@ import { type LateElement, type LateReason } from '../../sdk/graph';
 import { type KV, encodeKey } from '../../sdk/kv';
 import { NO_FIRING, type PaneInfo, type PaneTiming } from '../../sdk/pane';
 import { type Instant } from '../../sdk/time';
-import { type Trigger } from '../../sdk/triggers';
+import { type Trigger, subtriggers } from '../../sdk/triggers';
 import { GLOBAL_WINDOW, type Window, sameWindow, span } from '../../sdk/window';
 import { isMerging } from '../../sdk/window_fns';
 import { type WindowingStrategy } from '../../sdk/windowing_strategy';
@@ -51,7 +51,7 @@ interface WindowState {
   emittedThisWindow: boolean;
   holdTs: Instant;
   lastTs: Instant;
-  superseded: Window[];
+  superseded: readonly Window[];
   closed: boolean;
   live: boolean;
   /** Time of the pending event-time timer (NaN when none), to recognise stale queue entries. */
@@ -88,6 +88,10 @@ export class GroupExecutor extends Executor {
   private readonly eventTimers = new TimerQueue<WindowState>();
   private readonly processingTimers = new TimerQueue<WindowState>();
   private readonly holds = new TimerQueue<WindowState>();
+  private readonly usesProcessingTime: boolean;
+  private readonly ctx = { now: 0, watermark: 0, windowMaxTimestamp: 0 };
+  /** Processing time of the current bundle or timer firing (one clock read per bundle, not per element). */
+  private now: Instant;
   lateDropped = 0;
   panesEmitted = 0;
 
@@ -105,6 +109,12 @@ export class GroupExecutor extends Executor {
     this.lateness = strategy.allowedLatenessMs;
     this.discarding = strategy.accumulationMode === 'discarding';
     this.tracksHolds = strategy.timestampCombiner !== 'END_OF_WINDOW';
+    this.usesProcessingTime = usesProcessingTime(this.trigger);
+    this.now = clock.now();
+  }
+
+  override startBundle(now: Instant): void {
+    this.now = now;
   }
 
   /** Number of (key, window) states currently open: memory is bounded by this, not by input size. */
@@ -146,16 +156,16 @@ export class GroupExecutor extends Executor {
   }
 
   override onProcessingTime(now: Instant): void {
-    for (;;) {
-      const due = this.processingTimers.popDue((t) => t <= now);
-      if (!due) return;
-      for (const ws of due.entries) {
-        if (!ws.live || ws.procTimer !== due.time) continue;
-        ws.procTimer = Number.POSITIVE_INFINITY;
-        const ctx = this.context(ws);
-        if (shouldFire(this.trigger, ws.trigger, ctx)) this.fireByTrigger(ws, ctx, false);
-        this.scheduleProcessingTimer(ws);
-      }
+    this.now = now;
+    const q = this.processingTimers;
+    while (q.peekTime() <= now) {
+      const time = q.peekTime();
+      const ws = q.pop();
+      if (!ws.live || ws.procTimer !== time) continue;
+      ws.procTimer = Number.POSITIVE_INFINITY;
+      const ctx = this.context(ws);
+      if (shouldFire(this.trigger, ws.trigger, ctx)) this.fireByTrigger(ws, ctx, false);
+      this.scheduleProcessingTimer(ws);
     }
   }
 
@@ -165,14 +175,13 @@ export class GroupExecutor extends Executor {
 
   protected override onWatermark(): void {
     const watermark = this.inputWatermark;
-    for (;;) {
-      const due = this.eventTimers.popDue((t) => watermark > t);
-      if (!due) return;
-      for (const ws of due.entries) {
-        if (!ws.live || ws.eventTimer !== due.time) continue;
-        ws.eventTimer = Number.NaN;
-        this.onEventTimer(ws);
-      }
+    const q = this.eventTimers;
+    while (watermark > q.peekTime()) {
+      const time = q.peekTime();
+      const ws = q.pop();
+      if (!ws.live || ws.eventTimer !== time) continue;
+      ws.eventTimer = Number.NaN;
+      this.onEventTimer(ws);
     }
   }
 
@@ -181,13 +190,12 @@ export class GroupExecutor extends Executor {
     if (this.tracksHolds) {
       // Output timestamps earlier than the end of the window (EARLIEST, LATEST) must not be late
       // downstream: pending panes hold the output watermark at their earliest timestamp.
-      for (;;) {
-        const t = this.holds.peekTime();
-        if (t >= w) break;
-        const valid = this.holds.popDue(() => true);
-        const live = valid?.entries.filter((ws) => ws.live && ws.hasNewData && ws.holdTs === t) ?? [];
-        if (live.length > 0) {
-          for (const ws of live) this.holds.add(t, ws);
+      const holds = this.holds;
+      while (holds.peekTime() < w) {
+        const t = holds.peekTime();
+        const ws = holds.pop();
+        if (ws.live && ws.hasNewData && ws.holdTs === t) {
+          holds.add(t, ws);
           w = t;
           break;
         }
@@ -243,7 +251,7 @@ export class GroupExecutor extends Executor {
         nonSpeculativeIndex: timing === 'EARLY' ? -1 : ws.nextNonSpeculativeIndex++,
         isFirst: index === 0,
         isLast,
-        supersedes: ws.superseded.length ? ws.superseded : NO_WINDOWS,
+        supersedes: ws.superseded,
       };
       const timestamp =
         !ws.hasNewData || s.timestampCombiner === 'END_OF_WINDOW'
@@ -255,7 +263,7 @@ export class GroupExecutor extends Executor {
       this.panesEmitted++;
       if (timing !== 'EARLY') ws.emittedNonEarly = true;
       ws.emittedThisWindow = true;
-      ws.superseded = [];
+      ws.superseded = NO_WINDOWS;
     }
     if (this.discarding) ws.acc = this.newAccumulator();
     ws.hasNewData = false;
@@ -328,7 +336,7 @@ export class GroupExecutor extends Executor {
       emittedThisWindow: false,
       holdTs: Number.POSITIVE_INFINITY,
       lastTs: Number.NEGATIVE_INFINITY,
-      superseded: [],
+      superseded: NO_WINDOWS,
       closed: false,
       live: true,
       eventTimer: Number.NaN,
@@ -379,7 +387,7 @@ export class GroupExecutor extends Executor {
   }
 
   private extendWindow(ws: WindowState, window: Window): void {
-    if (ws.emittedThisWindow) ws.superseded.push(ws.window);
+    if (ws.emittedThisWindow) ws.superseded = [...ws.superseded, ws.window];
     ws.window = window;
     ws.emittedThisWindow = false;
     if (ws.trigger.late || hasLatePhase(ws.trigger)) {
@@ -445,6 +453,7 @@ export class GroupExecutor extends Executor {
   }
 
   private scheduleProcessingTimer(ws: WindowState): void {
+    if (!this.usesProcessingTime) return;
     const d = nextDeadline(this.trigger, ws.trigger);
     if (d < ws.procTimer) {
       ws.procTimer = d;
@@ -454,9 +463,18 @@ export class GroupExecutor extends Executor {
     }
   }
 
+  /** One context object, refreshed per use: triggers read it synchronously and never keep it. */
   private context(ws: WindowState): TriggerContext {
-    return { now: this.clock.now(), watermark: this.inputWatermark, windowMaxTimestamp: ws.window.end - 1 };
+    const ctx = this.ctx;
+    ctx.now = this.now;
+    ctx.watermark = this.inputWatermark;
+    ctx.windowMaxTimestamp = ws.window.end - 1;
+    return ctx;
   }
+}
+
+function usesProcessingTime(t: Trigger): boolean {
+  return t.kind === 'afterProcessingTime' || subtriggers(t).some(usesProcessingTime);
 }
 
 function hasLatePhase(s: TriggerState): boolean {

@@ -49,7 +49,7 @@ export class ParDoExecutor
     await this.doFn.teardown?.();
   }
 
-  override startBundle(): void {
+  override startBundle(_now: Instant): void {
     this.doFn.startBundle?.();
   }
 

@@ -1,5 +1,5 @@
 import { NO_FIRING, type PaneInfo } from '../../sdk/pane';
-import { type Source, type SourceReader } from '../../sdk/source';
+import { EMPTY_BATCH, type ReadBatch, type Source, type SourceReader } from '../../sdk/source';
 import { type Instant, WATERMARK_DONE } from '../../sdk/time';
 import { GLOBAL_WINDOW, type Window } from '../../sdk/window';
 import { type Emitter, Executor } from './executor';
@@ -30,15 +30,18 @@ export class ReadExecutor extends Executor {
     return this.draining || this.sourceWatermark() === WATERMARK_DONE;
   }
 
-  /** Reads one batch and pushes it downstream; returns how many elements it read. */
-  async readBatch(maxElements: number, waitMs: number): Promise<number> {
-    if (!this.reader || this.exhausted) return 0;
-    const batch = await this.reader.read(maxElements, waitMs);
+  /** Reads one batch (nothing when exhausted). */
+  async fetch(maxElements: number, waitMs: number): Promise<ReadBatch<unknown>> {
+    if (!this.reader || this.exhausted) return EMPTY_BATCH;
+    return this.reader.read(maxElements, waitMs);
+  }
+
+  /** Pushes a fetched batch downstream. */
+  push(batch: ReadBatch<unknown>): void {
     const { values, timestamps } = batch;
     const out = this.out;
     for (let i = 0; i < values.length; i++) out.process(values[i], timestamps[i], GLOBAL_WINDOW, NO_FIRING);
     this.elementsIn += values.length;
-    return values.length;
   }
 
   sourceWatermark(): Instant {

@@ -1,78 +1,69 @@
 /**
- * Timers bucketed by time: a binary min-heap of distinct times, and the entries due at each time.
- * Many windows share an end (fixed windows of every key end together), so the heap stays small.
+ * Timers as a binary min-heap of (time, entry) pairs kept in two parallel arrays, so that setting a
+ * timer allocates nothing but array growth.
  *
  * Entries are never removed when they become stale (a window merged away, a deadline moved); the
- * owner checks an entry when it is popped. That keeps setting a timer O(1) amortized on the hot path.
+ * owner checks an entry when it is popped. That keeps setting a timer O(log n) with no bookkeeping
+ * on the hot path.
  */
 export class TimerQueue<E> {
-  private readonly heap: number[] = [];
-  private readonly buckets = new Map<number, E[]>();
+  private readonly times: number[] = [];
+  private readonly entries: E[] = [];
 
   get size(): number {
-    return this.buckets.size;
+    return this.times.length;
+  }
+
+  /** The earliest time; +Infinity when empty. */
+  peekTime(): number {
+    return this.times.length ? this.times[0] : Number.POSITIVE_INFINITY;
   }
 
   add(time: number, entry: E): void {
-    const bucket = this.buckets.get(time);
-    if (bucket) {
-      bucket.push(entry);
-      return;
-    }
-    this.buckets.set(time, [entry]);
-    this.push(time);
-  }
-
-  /** The earliest time with entries; +Infinity when empty. */
-  peekTime(): number {
-    return this.heap.length ? this.heap[0] : Number.POSITIVE_INFINITY;
-  }
-
-  /** Removes and returns the entries of the earliest time if `isDue(time)`; undefined otherwise. */
-  popDue(isDue: (time: number) => boolean): { time: number; entries: E[] } | undefined {
-    if (this.heap.length === 0 || !isDue(this.heap[0])) return undefined;
-    const time = this.pop();
-    const entries = this.buckets.get(time) ?? [];
-    this.buckets.delete(time);
-    return { time, entries };
-  }
-
-  clear(): void {
-    this.heap.length = 0;
-    this.buckets.clear();
-  }
-
-  private push(t: number): void {
-    const h = this.heap;
-    h.push(t);
-    let i = h.length - 1;
+    const times = this.times;
+    const entries = this.entries;
+    let i = times.length;
+    times.push(time);
+    entries.push(entry);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (h[parent] <= t) break;
-      h[i] = h[parent];
+      if (times[parent] <= time) break;
+      times[i] = times[parent];
+      entries[i] = entries[parent];
       i = parent;
     }
-    h[i] = t;
+    times[i] = time;
+    entries[i] = entry;
   }
 
-  private pop(): number {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop() as number;
-    if (h.length > 0) {
+  /** Removes and returns the entry with the earliest time (call only when size > 0). */
+  pop(): E {
+    const times = this.times;
+    const entries = this.entries;
+    const top = entries[0];
+    const lastTime = times.pop() as number;
+    const lastEntry = entries.pop() as E;
+    const n = times.length;
+    if (n > 0) {
       let i = 0;
-      const n = h.length;
       for (;;) {
         const l = 2 * i + 1;
         if (l >= n) break;
         const r = l + 1;
-        const c = r < n && h[r] < h[l] ? r : l;
-        if (h[c] >= last) break;
-        h[i] = h[c];
+        const c = r < n && times[r] < times[l] ? r : l;
+        if (times[c] >= lastTime) break;
+        times[i] = times[c];
+        entries[i] = entries[c];
         i = c;
       }
-      h[i] = last;
+      times[i] = lastTime;
+      entries[i] = lastEntry;
     }
     return top;
+  }
+
+  clear(): void {
+    this.times.length = 0;
+    this.entries.length = 0;
   }
 }

@@ -57,11 +57,9 @@ export function normalizeTrigger(t: Trigger): Trigger {
   }
 }
 
+/** Sub-triggers by slot; afterWatermark keeps fixed slots (0 early, 1 late) and is handled apart. */
 function childTriggers(t: Trigger): readonly Trigger[] {
   switch (t.kind) {
-    case 'afterWatermark':
-      // Fixed slots: 0 = early, 1 = late, whether present or not.
-      return [t.early ?? NEVER, t.late ?? NEVER];
     case 'repeatedly':
       return [t.trigger];
     case 'afterFirst':
@@ -73,22 +71,43 @@ function childTriggers(t: Trigger): readonly Trigger[] {
   }
 }
 
-const NEVER: Trigger = { kind: 'never' };
 const EARLY = 0;
 const LATE = 1;
 
+const NO_CHILDREN: TriggerState[] = Object.freeze([]) as unknown as TriggerState[];
+/** Stands in for an absent early or late slot of afterWatermark; frozen, so a stray write throws. */
+const ABSENT: TriggerState = Object.freeze({
+  finished: false,
+  count: 0,
+  deadline: Number.POSITIVE_INFINITY,
+  late: false,
+  current: 0,
+  children: NO_CHILDREN,
+});
+
+/** A fresh state tree. Allocation matters: every new window (every new session) makes one. */
 export function newTriggerState(t: Trigger): TriggerState {
-  return {
-    finished: false,
-    count: 0,
-    deadline: Number.POSITIVE_INFINITY,
-    late: false,
-    current: 0,
-    children: childTriggers(t).map(newTriggerState),
-  };
+  let children: TriggerState[];
+  switch (t.kind) {
+    case 'afterWatermark':
+      children = [t.early ? newTriggerState(t.early) : ABSENT, t.late ? newTriggerState(t.late) : ABSENT];
+      break;
+    case 'repeatedly':
+      children = [newTriggerState(t.trigger)];
+      break;
+    case 'afterFirst':
+    case 'afterAll':
+    case 'afterEach':
+      children = t.triggers.map(newTriggerState);
+      break;
+    default:
+      children = NO_CHILDREN;
+  }
+  return { finished: false, count: 0, deadline: Number.POSITIVE_INFINITY, late: false, current: 0, children };
 }
 
 function reset(s: TriggerState): void {
+  if (s === ABSENT) return;
   s.finished = false;
   s.count = 0;
   s.deadline = Number.POSITIVE_INFINITY;
@@ -162,7 +181,7 @@ export function onFire(t: Trigger, s: TriggerState, ctx: TriggerContext): void {
         if (ctx.watermark > ctx.windowMaxTimestamp) {
           // The ON_TIME firing ends the early phase; without late firings the trigger is done.
           s.late = true;
-          reset(s.children[EARLY]);
+          if (t.early) reset(s.children[EARLY]);
           if (!t.late) s.finished = true;
         } else if (t.early) {
           onFire(t.early, s.children[EARLY], ctx);
@@ -242,14 +261,16 @@ function mergeInto(t: Trigger, out: TriggerState, states: readonly TriggerState[
   if (t.kind === 'afterWatermark') {
     out.late = states.some((s) => s.late) && ctx.watermark > ctx.windowMaxTimestamp;
     const slot = out.late ? LATE : EARLY;
+    const child = out.late ? t.late : t.early;
     const from = states.filter((s) => s.late === out.late);
-    const kids = childTriggers(t);
-    mergeInto(
-      kids[slot],
-      out.children[slot],
-      from.length ? from.map((s) => s.children[slot]) : [newTriggerState(kids[slot])],
-      ctx,
-    );
+    if (child && from.length > 0) {
+      mergeInto(
+        child,
+        out.children[slot],
+        from.map((s) => s.children[slot]),
+        ctx,
+      );
+    }
     return;
   }
   const kids = childTriggers(t);
