@@ -4,24 +4,14 @@ import { type LateElement, type LateReason } from '../../sdk/graph';
 import { type KV, encodeKey } from '../../sdk/kv';
 import { NO_FIRING, type PaneInfo, type PaneTiming } from '../../sdk/pane';
 import { type Instant } from '../../sdk/time';
-import { type Trigger, subtriggers } from '../../sdk/triggers';
 import { GLOBAL_WINDOW, type Window, sameWindow, span } from '../../sdk/window';
 import { isMerging } from '../../sdk/window_fns';
 import { type WindowingStrategy } from '../../sdk/windowing_strategy';
 import { type Emitter, Executor, StepFailedError } from './executor';
 import { type StateBackend, type StateTable } from './state';
 import { TimerQueue } from './timer_queue';
-import {
-  type TriggerContext,
-  type TriggerState,
-  mergeTriggerStates,
-  newTriggerState,
-  nextDeadline,
-  normalizeTrigger,
-  onElement,
-  onFire,
-  shouldFire,
-} from './trigger_machine';
+import { type TriggerContext, type TriggerState } from './trigger_machine';
+import { type TriggerRunner, triggerRunnerFor } from './trigger_runner';
 
 /**
  * Per key and window state of a grouping (after Beam's ReduceFnRunner):
@@ -80,7 +70,7 @@ export class GroupExecutor extends Executor {
   private readonly out: Emitter = this.emitter('main');
   private readonly lateOut: Emitter = this.emitter('late');
   private readonly table: StateTable<KeyState>;
-  private readonly trigger: Trigger;
+  private readonly trigger: TriggerRunner;
   private readonly merging: boolean;
   private readonly lateness: number;
   private readonly discarding: boolean;
@@ -88,7 +78,6 @@ export class GroupExecutor extends Executor {
   private readonly eventTimers = new TimerQueue<WindowState>();
   private readonly processingTimers = new TimerQueue<WindowState>();
   private readonly holds = new TimerQueue<WindowState>();
-  private readonly usesProcessingTime: boolean;
   private readonly ctx = { now: 0, watermark: 0, windowMaxTimestamp: 0 };
   /** Processing time of the current bundle or timer firing (one clock read per bundle, not per element). */
   private now: Instant;
@@ -104,12 +93,11 @@ export class GroupExecutor extends Executor {
   ) {
     super(stepName);
     this.table = state.table<KeyState>(stepName);
-    this.trigger = normalizeTrigger(strategy.trigger);
+    this.trigger = triggerRunnerFor(strategy.trigger);
     this.merging = isMerging(strategy.windowFn);
     this.lateness = strategy.allowedLatenessMs;
     this.discarding = strategy.accumulationMode === 'discarding';
     this.tracksHolds = strategy.timestampCombiner !== 'END_OF_WINDOW';
-    this.usesProcessingTime = usesProcessingTime(this.trigger);
     this.now = clock.now();
   }
 
@@ -150,9 +138,9 @@ export class GroupExecutor extends Executor {
     }
     this.addValue(ws, (value as KV<unknown, unknown>).value, timestamp);
     const ctx = this.context(ws);
-    onElement(this.trigger, ws.trigger, ctx);
+    this.trigger.onElement(ws.trigger, ctx);
     this.scheduleProcessingTimer(ws);
-    if (shouldFire(this.trigger, ws.trigger, ctx)) this.fireByTrigger(ws, ctx, false);
+    if (this.trigger.shouldFire(ws.trigger, ctx)) this.fireByTrigger(ws, ctx, false);
   }
 
   override onProcessingTime(now: Instant): void {
@@ -164,7 +152,7 @@ export class GroupExecutor extends Executor {
       if (!ws.live || ws.procTimer !== time) continue;
       ws.procTimer = Number.POSITIVE_INFINITY;
       const ctx = this.context(ws);
-      if (shouldFire(this.trigger, ws.trigger, ctx)) this.fireByTrigger(ws, ctx, false);
+      if (this.trigger.shouldFire(ws.trigger, ctx)) this.fireByTrigger(ws, ctx, false);
       this.scheduleProcessingTimer(ws);
     }
   }
@@ -215,7 +203,7 @@ export class GroupExecutor extends Executor {
     const expired = watermark > maxTs + this.lateness;
     if (!ws.closed) {
       const ctx = this.context(ws);
-      if (shouldFire(this.trigger, ws.trigger, ctx)) this.fireByTrigger(ws, ctx, expired);
+      if (this.trigger.shouldFire(ws.trigger, ctx)) this.fireByTrigger(ws, ctx, expired);
       else if (expired) this.emitPane(ws, true);
     }
     if (expired) this.collect(ws);
@@ -223,7 +211,7 @@ export class GroupExecutor extends Executor {
   }
 
   private fireByTrigger(ws: WindowState, ctx: TriggerContext, expired: boolean): void {
-    onFire(this.trigger, ws.trigger, ctx);
+    this.trigger.onFire(ws.trigger, ctx);
     const finished = ws.trigger.finished;
     this.emitPane(ws, finished || expired);
     if (finished) {
@@ -329,7 +317,7 @@ export class GroupExecutor extends Executor {
       keyState: ks,
       acc: this.newAccumulator(),
       hasNewData: false,
-      trigger: newTriggerState(this.trigger),
+      trigger: this.trigger.newState(),
       nextPaneIndex: 0,
       nextNonSpeculativeIndex: 0,
       emittedNonEarly: false,
@@ -362,6 +350,11 @@ export class GroupExecutor extends Executor {
    */
   private sessionFor(ks: KeyState, proto: Window): WindowState | undefined {
     const list = ks.sessions as WindowState[];
+    if (list.length === 0) {
+      const ws = this.newWindowState(ks, proto);
+      list.push(ws);
+      return ws;
+    }
     let i = 0;
     while (i < list.length && list[i].window.end <= proto.start) i++;
     let j = i;
@@ -388,11 +381,11 @@ export class GroupExecutor extends Executor {
 
   private extendWindow(ws: WindowState, window: Window): void {
     if (ws.emittedThisWindow) ws.superseded = [...ws.superseded, ws.window];
+    // Only a window the watermark has already passed can be in a trigger's late phase.
+    const wasPassed = this.inputWatermark > ws.window.end - 1;
     ws.window = window;
     ws.emittedThisWindow = false;
-    if (ws.trigger.late || hasLatePhase(ws.trigger)) {
-      ws.trigger = mergeTriggerStates(this.trigger, [ws.trigger], this.context(ws));
-    }
+    ws.trigger = this.trigger.afterGrowth(ws.trigger, this.context(ws), wasPassed);
   }
 
   private mergeStates(ks: KeyState, parts: readonly WindowState[], window: Window): WindowState {
@@ -407,8 +400,7 @@ export class GroupExecutor extends Executor {
     } else {
       merged.acc = ([] as unknown[]).concat(...parts.map((p) => p.acc as unknown[]));
     }
-    merged.trigger = mergeTriggerStates(
-      this.trigger,
+    merged.trigger = this.trigger.merge(
       parts.map((p) => p.trigger),
       ctx,
     );
@@ -453,8 +445,8 @@ export class GroupExecutor extends Executor {
   }
 
   private scheduleProcessingTimer(ws: WindowState): void {
-    if (!this.usesProcessingTime) return;
-    const d = nextDeadline(this.trigger, ws.trigger);
+    if (!this.trigger.usesProcessingTime) return;
+    const d = this.trigger.nextDeadline(ws.trigger);
     if (d < ws.procTimer) {
       ws.procTimer = d;
       this.processingTimers.add(d, ws);
@@ -471,12 +463,4 @@ export class GroupExecutor extends Executor {
     ctx.windowMaxTimestamp = ws.window.end - 1;
     return ctx;
   }
-}
-
-function usesProcessingTime(t: Trigger): boolean {
-  return t.kind === 'afterProcessingTime' || subtriggers(t).some(usesProcessingTime);
-}
-
-function hasLatePhase(s: TriggerState): boolean {
-  return s.late || s.children.some(hasLatePhase);
 }

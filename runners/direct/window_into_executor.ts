@@ -30,6 +30,8 @@ export class WindowIntoExecutor extends Executor {
       this.out.process(value, timestamp, w, pane);
     } else if (fn.kind === 'global') {
       this.out.process(value, timestamp, GLOBAL_WINDOW, pane);
+    } else if (fn.kind === 'sessions') {
+      this.out.process(value, timestamp, { start: timestamp, end: timestamp + fn.gapMs }, pane);
     } else {
       const windows = assignWindows(fn, timestamp);
       for (let i = 0; i < windows.length; i++) this.out.process(value, timestamp, windows[i], pane);
