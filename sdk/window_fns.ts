@@ -1,6 +1,6 @@
 import { PipelineConstructionError } from './errors';
 import { type Duration, type Instant } from './time';
-import { GLOBAL_WINDOW, type Window } from './window';
+import { GLOBAL_WINDOW, type Window, isGlobalWindow } from './window';
 
 /**
  * Window functions are plain data, so that runners can interpret them and translators can turn them
@@ -111,16 +111,24 @@ export function assignWindows(fn: WindowFn, t: Instant): Window[] {
 
 /**
  * Which window of a side input a main-input window reads: the side window holding the main window's
- * last instant (Beam's default window mapping). Merging side inputs cannot be mapped.
+ * last instant (Beam's default window mapping; for sliding windows the earliest such window).
+ * Merging side inputs cannot be mapped, nor can a global main window read a windowed side input.
  */
 export function sideInputWindow(sideFn: WindowFn, mainWindow: Window): Window {
+  if (sideFn.kind !== 'global' && isGlobalWindow(mainWindow)) {
+    throw new PipelineConstructionError(
+      `a globally windowed main input cannot read a side input windowed ${describeWindowFn(sideFn)}: window the main input alike`,
+    );
+  }
   switch (sideFn.kind) {
     case 'global':
       return GLOBAL_WINDOW;
     case 'fixed':
+      return assignWindows(sideFn, mainWindow.end - 1)[0];
     case 'sliding': {
+      // Beam: the earliest side window that contains the main window's last instant.
       const windows = assignWindows(sideFn, mainWindow.end - 1);
-      return windows[0];
+      return windows[windows.length - 1];
     }
     case 'sessions':
       throw new PipelineConstructionError('a side input cannot be windowed into sessions: its windows cannot be mapped');

@@ -90,12 +90,26 @@ export class DirectRunner {
     if (signal?.aborted) drain();
 
     let setupDone = 0;
+    /** Closes readers and tears every step down, even when one teardown fails (the first failure is thrown). */
+    const cleanup = async (): Promise<void> => {
+      signal?.removeEventListener('abort', drain);
+      for (const r of reads) await r.close().catch(() => undefined);
+      let teardownError: unknown;
+      for (const e of executors.slice(0, setupDone)) {
+        try {
+          await e.teardown();
+        } catch (err) {
+          teardownError ??= err;
+        }
+      }
+      if (teardownError !== undefined) throw teardownError;
+    };
     try {
       for (const e of executors) {
         await e.setup();
         setupDone++;
       }
-      for (const r of reads) await r.open(r.source.open({ clock }));
+      for (const r of reads) await r.open({ clock });
 
       for (;;) {
         bundles++;
@@ -113,6 +127,7 @@ export class DirectRunner {
         elementsRead += readNow;
         for (const e of executors) if (e.nextProcessingTime() <= now) e.onProcessingTime(now);
         for (const e of executors) {
+          e.beforeFinishBundle();
           await e.finishBundle();
           e.advanceWatermark(graph.inputWatermarkOf(e));
         }
@@ -129,11 +144,12 @@ export class DirectRunner {
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
       }
-    } finally {
-      signal?.removeEventListener('abort', drain);
-      for (const r of reads) await r.close().catch(() => undefined);
-      for (const e of executors.slice(0, setupDone)) await e.teardown();
+    } catch (e) {
+      // The run's own failure is what the caller needs; a failing cleanup must not replace it.
+      await cleanup().catch(() => undefined);
+      throw e;
     }
+    await cleanup();
 
     const steps: Record<string, StepMetrics> = {};
     let lateDropped = 0;

@@ -58,6 +58,9 @@ export abstract class Executor implements Receiver {
   /** Called once per bundle before its elements arrive, with the bundle's processing time. */
   startBundle(_now: Instant): void {}
 
+  /** Called right before finishBundle: a step releases work it held back (elements waiting for side inputs). */
+  beforeFinishBundle(): void {}
+
   /** Called once per bundle after its elements and firings; may be asynchronous. */
   finishBundle(): void | Promise<void> {}
 

@@ -97,7 +97,11 @@ export class GroupExecutor extends Executor {
     this.merging = isMerging(strategy.windowFn);
     this.lateness = strategy.allowedLatenessMs;
     this.discarding = strategy.accumulationMode === 'discarding';
-    this.tracksHolds = strategy.timestampCombiner !== 'END_OF_WINDOW';
+    // Output timestamps before the window's end (EARLIEST, LATEST), and panes that may fire after the
+    // watermark has passed the window (triggers not rooted in the watermark, such as never() or
+    // afterCount), must hold the output watermark, or the pane would be late downstream (Beam's
+    // WatermarkHold). Watermark-rooted triggers fire before the output watermark moves: no hold.
+    this.tracksHolds = strategy.timestampCombiner !== 'END_OF_WINDOW' || !this.trigger.firesAtEndOfWindow;
     this.now = clock.now();
   }
 
@@ -287,7 +291,15 @@ export class GroupExecutor extends Executor {
     }
     ws.hasNewData = true;
     if (this.tracksHolds) {
-      const hold = Math.max(timestamp, this.outputWatermark);
+      let hold: Instant;
+      if (this.strategy.timestampCombiner === 'END_OF_WINDOW') {
+        // The pane will carry the window's last instant; a late element (window already behind the
+        // output watermark) cannot be held for.
+        const maxTs = ws.window.end - 1;
+        hold = maxTs >= this.outputWatermark ? maxTs : Number.NaN;
+      } else {
+        hold = Math.max(timestamp, this.outputWatermark);
+      }
       if (hold < ws.holdTs) {
         ws.holdTs = hold;
         this.holds.add(hold, ws);
@@ -386,6 +398,10 @@ export class GroupExecutor extends Executor {
     ws.window = window;
     ws.emittedThisWindow = false;
     ws.trigger = this.trigger.afterGrowth(ws.trigger, this.context(ws), wasPassed);
+    if (this.tracksHolds && ws.hasNewData && this.strategy.timestampCombiner === 'END_OF_WINDOW' && window.end - 1 > ws.holdTs) {
+      ws.holdTs = window.end - 1;
+      this.holds.add(ws.holdTs, ws);
+    }
   }
 
   private mergeStates(ks: KeyState, parts: readonly WindowState[], window: Window): WindowState {
@@ -446,7 +462,10 @@ export class GroupExecutor extends Executor {
 
   private scheduleProcessingTimer(ws: WindowState): void {
     if (!this.trigger.usesProcessingTime) return;
-    const d = this.trigger.nextDeadline(ws.trigger);
+    let d = this.trigger.nextDeadline(ws.trigger);
+    // A deadline already reached whose trigger still does not fire (afterAll waiting for a sibling)
+    // needs no timer: the sibling's own event (an element, the watermark) re-evaluates the trigger.
+    if (d <= this.now) d = Number.POSITIVE_INFINITY;
     if (d < ws.procTimer) {
       ws.procTimer = d;
       this.processingTimers.add(d, ws);

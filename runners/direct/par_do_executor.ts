@@ -46,11 +46,20 @@ export class ParDoExecutor
   }
 
   override async teardown(): Promise<void> {
-    await this.doFn.teardown?.();
+    try {
+      await this.doFn.teardown?.();
+    } catch (e) {
+      throw new StepFailedError(this.stepName, e);
+    }
   }
 
   override startBundle(_now: Instant): void {
-    this.doFn.startBundle?.();
+    if (!this.doFn.startBundle) return;
+    try {
+      this.doFn.startBundle();
+    } catch (e) {
+      throw new StepFailedError(this.stepName, e);
+    }
   }
 
   override async finishBundle(): Promise<void> {
@@ -85,13 +94,31 @@ export class ParDoExecutor
   }
 
   output(value: unknown, timestamp?: Instant, window?: Window): void {
-    this.main.process(value, timestamp ?? this.timestamp, window ?? this.window, this.pane);
+    this.main.process(value, this.checkedTimestamp(timestamp, window), window ?? this.window, this.pane);
   }
 
   outputTo(tag: string, value: unknown, timestamp?: Instant, window?: Window): void {
     const e = this.outputs.get(tag);
     if (!e) throw new StepFailedError(this.stepName, new Error(`output tag '${tag}' was not declared`));
-    e.process(value, timestamp ?? this.timestamp, window ?? this.window, this.pane);
+    e.process(value, this.checkedTimestamp(timestamp, window), window ?? this.window, this.pane);
+  }
+
+  /**
+   * An element's outputs may not be older than the element (Beam's allowed timestamp skew is 0):
+   * that would make the step's own output late. Re-stamping belongs in withTimestamps. Outputs from
+   * finishBundle name their window and are not checked.
+   */
+  private checkedTimestamp(timestamp: Instant | undefined, window: Window | undefined): Instant {
+    if (timestamp === undefined) return this.timestamp;
+    if (window === undefined && timestamp < this.timestamp) {
+      throw new StepFailedError(
+        this.stepName,
+        new RangeError(
+          `cannot output with timestamp ${timestamp}, earlier than the input's ${this.timestamp}; use withTimestamps to re-stamp`,
+        ),
+      );
+    }
+    return timestamp;
   }
 
   sideInput<S>(view: PCollectionView<S>): S {
@@ -100,14 +127,17 @@ export class ParDoExecutor
     return store.valueFor(view, this.window);
   }
 
-  protected override onWatermark(): void {
-    if (this.pushedBack.length > 0) {
-      const waiting = this.pushedBack.splice(0);
-      for (const p of waiting) {
-        if (this.sideInputsReady(p.window)) this.invoke(p.value, p.timestamp, p.window, p.pane);
-        else this.pushedBack.push(p);
-      }
+  /** Runs the held-back elements whose side inputs became ready, before the bundle finishes. */
+  override beforeFinishBundle(): void {
+    if (this.pushedBack.length === 0) return;
+    const waiting = this.pushedBack.splice(0);
+    for (const p of waiting) {
+      if (this.sideInputsReady(p.window)) this.invoke(p.value, p.timestamp, p.window, p.pane);
+      else this.pushedBack.push(p);
     }
+  }
+
+  protected override onWatermark(): void {
     for (const store of this.sideInputs.values()) store.collectGarbage(this.inputWatermark, this.allowedLatenessMs);
   }
 

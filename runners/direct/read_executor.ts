@@ -1,8 +1,8 @@
 import { NO_FIRING, type PaneInfo } from '../../sdk/pane';
-import { EMPTY_BATCH, type ReadBatch, type Source, type SourceReader } from '../../sdk/source';
+import { EMPTY_BATCH, type ReadBatch, type Source, type SourceContext, type SourceReader } from '../../sdk/source';
 import { type Instant, WATERMARK_DONE } from '../../sdk/time';
 import { GLOBAL_WINDOW, type Window } from '../../sdk/window';
-import { type Emitter, Executor } from './executor';
+import { type Emitter, Executor, StepFailedError } from './executor';
 
 /** Pulls batches from a source reader; its watermark is the reader's (or +Infinity once drained). */
 export class ReadExecutor extends Executor {
@@ -21,8 +21,12 @@ export class ReadExecutor extends Executor {
     throw new Error(`read step '${this.stepName}' has no input`);
   }
 
-  async open(reader: Promise<SourceReader<unknown>> | SourceReader<unknown>): Promise<void> {
-    this.reader = await reader;
+  async open(context: SourceContext): Promise<void> {
+    try {
+      this.reader = await this.source.open(context);
+    } catch (e) {
+      throw new StepFailedError(this.stepName, e);
+    }
   }
 
   /** True once the source has nothing more to give (or the run is draining). */
@@ -33,7 +37,11 @@ export class ReadExecutor extends Executor {
   /** Reads one batch (nothing when exhausted). */
   async fetch(maxElements: number, waitMs: number): Promise<ReadBatch<unknown>> {
     if (!this.reader || this.exhausted) return EMPTY_BATCH;
-    return this.reader.read(maxElements, waitMs);
+    try {
+      return await this.reader.read(maxElements, waitMs);
+    } catch (e) {
+      throw new StepFailedError(this.stepName, e);
+    }
   }
 
   /** Pushes a fetched batch downstream. */
@@ -50,7 +58,11 @@ export class ReadExecutor extends Executor {
   }
 
   async commit(): Promise<void> {
-    await this.reader?.commit?.();
+    try {
+      await this.reader?.commit?.();
+    } catch (e) {
+      throw new StepFailedError(this.stepName, e);
+    }
   }
 
   async close(): Promise<void> {

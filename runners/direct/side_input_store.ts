@@ -7,6 +7,8 @@ import { type Receiver } from './executor';
 
 interface SideWindow {
   readonly window: Window;
+  /** A pane of a grouping arrived: a triggered side input is readable before its window completes. */
+  hasPane: boolean;
   readonly elements: unknown[];
   /** Materialized view values by view, rebuilt only after new elements arrive. */
   readonly cache: Map<PCollectionView<unknown>, unknown>;
@@ -21,21 +23,26 @@ export class SideInputStore implements Receiver {
 
   constructor(private readonly watermark: () => Instant) {}
 
-  process(value: unknown, _timestamp: Instant, window: Window, _pane: PaneInfo): void {
+  process(value: unknown, _timestamp: Instant, window: Window, pane: PaneInfo): void {
     const id = windowId(window);
     let w = this.windows.get(id);
     if (!w) {
-      w = { window, elements: [], cache: new Map() };
+      w = { window, hasPane: false, elements: [], cache: new Map() };
       this.windows.set(id, w);
     }
+    if (pane.timing !== 'UNKNOWN') w.hasPane = true;
     w.elements.push(value);
     w.cache.clear();
   }
 
-  /** A side window is ready once any of it has arrived or its producer's watermark has passed it. */
+  /**
+   * A side window is ready once its producer's watermark has passed it (it is complete), or a pane
+   * of a triggered grouping has arrived for it. Plain elements alone do not make it ready: more of
+   * the same window may still come.
+   */
   isReady(view: PCollectionView<unknown>, mainWindow: Window): boolean {
     const sw = sideInputWindow(view.pcollection.windowing.windowFn, mainWindow);
-    return this.windows.has(windowId(sw)) || this.watermark() > sw.end - 1;
+    return this.watermark() > sw.end - 1 || this.windows.get(windowId(sw))?.hasPane === true;
   }
 
   valueFor<V>(view: PCollectionView<V>, mainWindow: Window): V {

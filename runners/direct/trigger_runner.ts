@@ -15,6 +15,8 @@ import {
 /** How a grouping drives the trigger of its windowing strategy, per window. */
 export interface TriggerRunner {
   readonly usesProcessingTime: boolean;
+  /** The trigger always fires when the watermark passes the end of the window (rooted in afterWatermark). */
+  readonly firesAtEndOfWindow: boolean;
   newState(): TriggerState;
   onElement(s: TriggerState, ctx: TriggerContext): void;
   shouldFire(s: TriggerState, ctx: TriggerContext): boolean;
@@ -28,9 +30,12 @@ export interface TriggerRunner {
 /** Interprets any trigger tree (trigger_machine.ts). */
 class TreeTriggerRunner implements TriggerRunner {
   readonly usesProcessingTime: boolean;
+  readonly firesAtEndOfWindow: boolean;
 
   constructor(private readonly trigger: Trigger) {
     this.usesProcessingTime = usesProcessingTime(trigger);
+    this.firesAtEndOfWindow =
+      trigger.kind === 'afterWatermark' || (trigger.kind === 'repeatedly' && trigger.trigger.kind === 'afterWatermark');
   }
 
   newState(): TriggerState {
@@ -74,6 +79,7 @@ const STATELESS: TriggerState = Object.freeze({
  */
 class DefaultTriggerRunner implements TriggerRunner {
   readonly usesProcessingTime = false;
+  readonly firesAtEndOfWindow = true;
   newState(): TriggerState {
     return STATELESS;
   }

@@ -1,13 +1,33 @@
 import { type DoFn, type OutputTags, type ProcessContext } from '../do_fn';
+import { PipelineConstructionError } from '../errors';
 import { type KV } from '../kv';
 import { type PCollection } from '../pcollection';
 import { type PTransform } from '../ptransform';
 import { type PCollectionView } from '../side_inputs';
+import { describeWindowFn } from '../window_fns';
 
 export interface ParDoOptions {
   readonly sideInputs?: readonly PCollectionView<unknown>[];
   /** Mark the output as KV pairs, so that it can be grouped. */
   readonly keyed?: boolean;
+}
+
+/** Like ParDoOptions, plus: the output is keyed exactly when the input is (filters keep their input's shape). */
+interface InternalParDoOptions extends ParDoOptions {
+  readonly keyedLikeInput?: boolean;
+}
+
+/** Checks side inputs at construction: a globally windowed main input can only read global side inputs. */
+function checkSideInputs(input: PCollection<unknown>, views: readonly PCollectionView<unknown>[]): void {
+  if (input.windowing.windowFn.kind !== 'global') return;
+  for (const view of views) {
+    if (view.pcollection.windowing.windowFn.kind !== 'global') {
+      throw new PipelineConstructionError(
+        `'${input.name}' is globally windowed and cannot read side input '${view.pcollection.name}', which is windowed ` +
+          `${describeWindowFn(view.pcollection.windowing.windowFn)}: window the main input alike`,
+      );
+    }
+  }
 }
 
 function functionName(fn: { readonly name?: string } | ((...args: never[]) => unknown), fallback: string): string {
@@ -26,19 +46,22 @@ export function parDo<I, O>(
 
 function singleOutputParDo<I, O>(
   doFn: DoFn<I, O>,
-  options: ParDoOptions,
+  options: InternalParDoOptions,
   name: string,
   explicitName: boolean,
 ): PTransform<PCollection<I>, PCollection<O>> {
   return {
     name,
     explicitName,
-    expand: (input) =>
-      input.pipeline.addStep(
+    expand: (input) => {
+      checkSideInputs(input, options.sideInputs ?? []);
+      const keyed = options.keyedLikeInput ? input.keyed : (options.keyed ?? false);
+      return input.pipeline.addStep(
         { kind: 'parDo', doFn: doFn as DoFn<unknown, unknown, OutputTags>, sideInputs: options.sideInputs ?? [] },
         [input],
-        { main: { windowing: input.windowing, keyed: options.keyed ?? false } },
-      ).main as PCollection<O>,
+        { main: { windowing: input.windowing, keyed } },
+      ).main as PCollection<O>;
+    },
   };
 }
 
@@ -61,6 +84,7 @@ export function parDoWithOutputs<I, O, Tags extends OutputTags>(
     name: name ?? 'ParDo',
     explicitName: name !== undefined,
     expand: (input) => {
+      checkSideInputs(input, options.sideInputs ?? []);
       const outputs: Record<string, { windowing: typeof input.windowing; keyed: boolean }> = {
         main: { windowing: input.windowing, keyed: options.keyed ?? false },
       };
@@ -104,7 +128,12 @@ export function flatMap<I, O>(fn: (x: I) => Iterable<O>, name?: string): PTransf
 }
 
 export function filter<T>(predicate: (x: T) => boolean, name?: string): PTransform<PCollection<T>, PCollection<T>> {
-  return singleOutputParDo(new FilterFn(predicate), {}, name ?? functionName(predicate, 'Filter'), name !== undefined);
+  return singleOutputParDo(
+    new FilterFn(predicate),
+    { keyedLikeInput: true },
+    name ?? functionName(predicate, 'Filter'),
+    name !== undefined,
+  );
 }
 
 /** Maps each element to a KV pair; the output can be grouped by key. */
