@@ -172,3 +172,82 @@ describe('LeaderBoard team scores (Beam LeaderBoardTest)', () => {
     assert.equal(result.lateDropped, 2);
   });
 });
+
+describe('LeaderBoard team scores in discarding mode (each pane holds only what arrived since the last)', () => {
+  it('on time: the single ON_TIME pane is the same as when accumulating', async () => {
+    const s = TestStream.create<GameAction>()
+      .advanceWatermarkTo(BASE)
+      .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_ONE', 2, minutes(1)), event('RED_TWO', 3, seconds(22)))
+      .addElements(event('BLUE_TWO', 5, minutes(3)), event('RED_ONE', 1, minutes(4)), event('BLUE_ONE', 2, seconds(270)))
+      .advanceWatermarkToInfinity();
+    const { out } = await teamScores(s, 'discarding');
+    assert.deepEqual(pairs(out.inOnTimePane(WINDOW)), ['blue:12', 'red:4']);
+  });
+
+  it('speculative: early panes are deltas, and the ON_TIME pane holds only the rest', async () => {
+    const s = TestStream.create<GameAction>()
+      .advanceWatermarkTo(BASE)
+      .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_ONE', 2, minutes(1)))
+      .advanceProcessingTime(minutes(10))
+      .addElements(event('RED_TWO', 5, minutes(3)))
+      .advanceProcessingTime(minutes(12))
+      .addElements(event('BLUE_TWO', 3, seconds(22)))
+      .advanceProcessingTime(minutes(10))
+      .addElements(event('RED_ONE', 4, minutes(4)), event('BLUE_TWO', 2, minutes(2)))
+      .advanceWatermarkToInfinity();
+    const { out } = await teamScores(s, 'discarding');
+    assert.deepEqual(
+      out.inWindow(WINDOW).map((e) => `${e.value.key}:${e.value.value}:${e.pane.timing}`),
+      ['blue:5:EARLY', 'red:5:EARLY', 'blue:3:EARLY', 'blue:2:ON_TIME', 'red:4:ON_TIME'],
+    );
+  });
+
+  it('unobservably late: late-but-before-the-window-ends elements are in the ON_TIME pane', async () => {
+    const s = TestStream.create<GameAction>()
+      .advanceWatermarkTo(BASE)
+      .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_TWO', 5, minutes(8)), event('RED_ONE', 4, minutes(2)))
+      .addElements(event('BLUE_ONE', 3, minutes(5)))
+      .advanceWatermarkTo(BASE + TEAM_WINDOW - minutes(1))
+      .addElements(event('RED_TWO', 2, 0), event('RED_TWO', 5, minutes(1)), event('BLUE_TWO', 2, seconds(90)))
+      .addElements(event('RED_TWO', 3, minutes(3)))
+      .advanceWatermarkToInfinity();
+    const { out } = await teamScores(s, 'discarding');
+    assert.deepEqual(pairs(out.inOnTimePane(WINDOW)), ['blue:13', 'red:14']);
+  });
+
+  it('observably late: the LATE panes carry only the late scores', async () => {
+    const firstWindowCloses = BASE + ALLOWED_LATENESS + TEAM_WINDOW;
+    const s = TestStream.create<GameAction>()
+      .advanceWatermarkTo(BASE)
+      .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_TWO', 5, minutes(8)))
+      .advanceProcessingTime(minutes(10))
+      .advanceWatermarkTo(BASE + minutes(3))
+      .addElements(event('RED_ONE', 3, minutes(1)), event('RED_ONE', 4, minutes(2)), event('BLUE_ONE', 3, minutes(5)))
+      .advanceWatermarkTo(firstWindowCloses - minutes(1))
+      .addElements(event('RED_TWO', 2, 0), event('RED_TWO', 5, minutes(1)), event('RED_TWO', 3, minutes(3)))
+      .advanceProcessingTime(minutes(12))
+      .addElements(event('RED_TWO', 9, minutes(1)), event('RED_TWO', 1, minutes(3)))
+      .advanceWatermarkToInfinity();
+    const { out } = await teamScores(s, 'discarding');
+    assert.deepEqual(
+      out
+        .inWindow(WINDOW)
+        .map((e) => `${e.value.key}:${e.value.value}:${e.pane.timing}:#${e.pane.index}${e.pane.isLast ? ':last' : ''}`)
+        .sort(),
+      ['blue:3:ON_TIME:#1', 'blue:8:EARLY:#0', 'red:10:LATE:#1', 'red:10:LATE:#2:last', 'red:7:ON_TIME:#0'],
+    );
+  });
+
+  it('droppably late: the same single pane per team, and the too-late scores are refused', async () => {
+    const s = TestStream.create<GameAction>()
+      .addElements(event('BLUE_ONE', 12, 0), event('RED_ONE', 3, 0))
+      .advanceWatermarkTo(WINDOW.end - 1)
+      .addElements(event('RED_ONE', 4, minutes(2)), event('BLUE_TWO', 3, 0), event('BLUE_ONE', 3, minutes(3)))
+      .advanceWatermarkTo(BASE + ALLOWED_LATENESS + TEAM_WINDOW + minutes(1))
+      .addElements(event('BLUE_TWO', 3, TEAM_WINDOW - seconds(5)), event('RED_ONE', 7, minutes(4)))
+      .advanceWatermarkToInfinity();
+    const { out, result } = await teamScores(s, 'discarding');
+    assert.deepEqual(pairs(out.inWindow(WINDOW).map((e) => e.value)), ['blue:18', 'red:7']);
+    assert.equal(result.lateDropped, 2);
+  });
+});
