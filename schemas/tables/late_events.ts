@@ -5,12 +5,13 @@ import { defineTable, type RowOf } from '../table';
 export const LateEventsTable = defineTable({
   name: 'late_events',
   description:
-    'Events dropped from windowed aggregates because the watermark had passed their window end plus the ' +
-    'allowed lateness. The events themselves are still in `events`; this table records what the aggregates missed.',
+    'Events that arrived after the watermark had passed their window end plus the allowed lateness. They are ' +
+    'kept here instead of `events`, so every message lands in exactly one of events, late_events, dead_letter ' +
+    '(or is a counted duplicate).',
   version: 1,
   columns: {
     event_id: col.string('Event id; idempotency key.'),
-    user_key: col.string('Pseudonymous user key (see events.user_key).'),
+    user_key: nullable(col.string('Pseudonymous user key (see events.user_key); null without profiling consent.')),
     event_time: col.timestamp("The event's time; partitioning column."),
     arrival_time: col.timestamp('Processing time the event reached the windowing step.'),
     watermark: col.timestamp('Input watermark of that step at arrival.'),
