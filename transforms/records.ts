@@ -2,7 +2,7 @@
  * What flows between the marketing transforms. Raw messages come from a source (generator, file, Pub/Sub);
  * parsing turns them into events or failures; failures end in the dead_letter table, never dropped.
  */
-import { type MarketingEvent } from '../schemas';
+import { type Channel, type MarketingEvent } from '../schemas';
 
 /** A message as a source delivers it: Pub/Sub's shape, which files and the generator imitate. */
 export interface RawMessage {
@@ -17,6 +17,11 @@ export interface RawMessage {
 /** A valid event and what the pipeline learned about it on the way. */
 export interface PipelineEvent {
   readonly messageId: string;
+  /**
+   * The event as validated, then rewritten by the privacy steps: applyConsent removes fields (without profiling
+   * consent both user_id and anonymous_id are gone, although the type promises one of them), maskPii masks PII
+   * and replaces user_id / anonymous_id by their pseudonyms.
+   */
   readonly event: MarketingEvent;
   /** event.event_time parsed, ms since the epoch: the element's event timestamp. */
   readonly eventTimeMs: number;
@@ -29,6 +34,44 @@ export interface PipelineEvent {
   readonly userKey: string | null;
   /** Consent rules in force for this event (set by applyConsent). */
   readonly restrictions: ConsentRestrictions;
+  /** True once maskPii has masked the event; the row builders refuse an unmasked event. */
+  readonly piiMasked?: boolean;
+  /** Metadata of the event's campaign (set by enrich; null when the campaign is unknown or absent). */
+  readonly campaignMeta?: CampaignMeta | null;
+  /** Profile attributes of the user (set by enrich; null when unknown or when consent forbids profiling). */
+  readonly profile?: ProfileAttributes | null;
+}
+
+/** One campaign of the campaign metadata side data (data-samples/campaigns.jsonl); null where not given. */
+export interface CampaignMeta {
+  /** Ad platform campaign id: matches the event's campaign_id (or campaign.id). */
+  readonly campaign_id: string;
+  /** The utm_campaign value links of this campaign carry: matches events that have no campaign_id. */
+  readonly utm_campaign: string | null;
+  /** Display name. */
+  readonly name: string;
+  readonly channel: Channel | null;
+  /** e.g. awareness, consideration, conversion, retention. */
+  readonly objective: string | null;
+  /** First and last day, YYYY-MM-DD. */
+  readonly start_date: string | null;
+  readonly end_date: string | null;
+  readonly daily_budget: number | null;
+  /** ISO 4217 code of daily_budget. */
+  readonly currency: string | null;
+}
+
+/** What the profile side data (data-samples/profiles.jsonl) says about one user; null where not given. */
+export interface ProfileAttributes {
+  /** CRM segment, e.g. new, active, loyal, at_risk. */
+  readonly segment: string | null;
+  readonly loyalty_tier: string | null;
+  readonly lifetime_value: number | null;
+  /** ISO 4217 code of lifetime_value. */
+  readonly currency: string | null;
+  /** YYYY-MM-DD. */
+  readonly signup_date: string | null;
+  readonly email_opt_in: boolean | null;
 }
 
 /** What consent allows for one event (see transforms/consent.ts for the policy). */
