@@ -52,7 +52,9 @@ export async function teamScores(): Promise<CapturedElement<KV<string, number>>[
 if (require.main === module) {
   teamScores().then((panes) => {
     for (const e of panes) {
-      console.log(`${e.value.key.padEnd(5)} ${String(e.value.value).padStart(3)}  ${e.pane.timing.padEnd(7)} pane #${e.pane.index}${e.pane.isLast ? ' (last)' : ''}`);
+      console.log(
+        `${e.value.key.padEnd(5)} ${String(e.value.value).padStart(3)}  ${e.pane.timing.padEnd(7)} pane #${e.pane.index}${e.pane.isLast ? ' (last)' : ''}`,
+      );
     }
   });
 }

@@ -318,6 +318,18 @@ const URL_FIELDS: ReadonlySet<string> = new Set(['page', 'referrer']);
 /** `"field": "value"` pairs of the PII fields, for payloads that are not (complete) JSON. */
 const PII_PAIR = /"(email|phone|ip|name|user_id|anonymous_id)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
 
+/** An id field of the wrong shape (an object, an array) still holds ids: every string in it is pseudonymized. */
+function pseudonymizeStrings(value: unknown, pseudonym: (id: string) => string): unknown {
+  if (typeof value === 'string') return pseudonym(value);
+  if (Array.isArray(value)) return value.map((v) => pseudonymizeStrings(v, pseudonym));
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(value)) out[maskText(k)] = pseudonymizeStrings(v, pseudonym);
+    return out;
+  }
+  return value;
+}
+
 /** Every string in a parsed JSON value (keys too) masked as free text. */
 function maskStrings(value: unknown): unknown {
   if (typeof value === 'string') return maskText(value);
@@ -342,7 +354,7 @@ export function maskPayload(text: string, pseudonym: (id: string) => string): st
       for (const [k, v] of Object.entries(parsed)) {
         const token = FIELD_TOKENS.get(k);
         if (token !== undefined && v !== null) out[k] = token;
-        else if (ID_FIELDS.has(k) && typeof v === 'string') out[k] = pseudonym(v);
+        else if (ID_FIELDS.has(k)) out[k] = pseudonymizeStrings(v, pseudonym);
         else if (URL_FIELDS.has(k) && typeof v === 'string') out[k] = maskUrl(v);
         else out[maskText(k)] = maskStrings(v);
       }

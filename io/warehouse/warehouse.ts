@@ -8,24 +8,42 @@ import { type TableName } from '../../schemas';
 export type WarehouseRow = Readonly<Record<string, unknown>>;
 
 export interface WarehouseBatch {
-  /** Rows to upsert, per table. */
+  /**
+   * Rows to upsert, per table. Upsert means: replace the stored row with the same key (row_identity.ts), except
+   * that a `sessions` row never replaces one with a higher pane_index. When a key repeats within the batch, the
+   * later row wins under the same rule.
+   */
   readonly rows: Partial<Readonly<Record<TableName, readonly WarehouseRow[]>>>;
   /**
-   * Keys of rows to delete in the same write, per table (sessions merged away by late data). Deletes apply
-   * before upserts.
+   * Keys of rows to delete in the same write, per table (sessions merged away by late data), as `rowKey` renders
+   * them. Deletes apply before upserts, so a key both deleted and upserted ends up upserted.
    */
   readonly deletes?: Partial<Readonly<Record<TableName, readonly string[]>>>;
 }
 
-export interface WriteResult {
+export interface TableWriteResult {
+  /** Rows inserted or replaced (a stale session pane that was ignored is not counted). */
   readonly upserted: number;
+  /** Stored rows removed by the batch's deletes. */
   readonly deleted: number;
 }
 
+export interface WriteResult extends TableWriteResult {
+  /** The same counts per table, for tables the batch touched. */
+  readonly tables: Partial<Readonly<Record<TableName, TableWriteResult>>>;
+}
+
 export interface Warehouse {
-  /** Writes one batch atomically; resolves once it is durable. */
+  /**
+   * Writes one batch atomically (all of it or none of it); resolves once it is durable. Writes are applied in the
+   * order of the calls. A bad row rejects the whole batch with an error naming the table, row key and column.
+   */
   write(batch: WarehouseBatch): Promise<WriteResult>;
-  /** Runs a query and returns its rows as plain objects (timestamps as RFC 3339 strings). */
+  /**
+   * Runs a query and returns its rows as plain objects: timestamps as RFC 3339 strings in UTC ('Z'), integers as
+   * numbers (as decimal strings beyond 2^53), JSON columns parsed.
+   */
   query(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** Waits for pending writes, then closes. Idempotent. */
   close(): Promise<void>;
 }

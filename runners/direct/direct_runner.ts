@@ -36,6 +36,8 @@ export interface DirectRunnerOptions {
 
 export interface RunProgress {
   readonly elementsRead: number;
+  /** Counters and output watermark of a step so far, by full step name (undefined for an unknown name). */
+  step(name: string): StepMetrics | undefined;
   /** The lowest source watermark: how far event time has advanced. */
   readonly watermark: Instant;
   readonly bundles: number;
@@ -132,7 +134,18 @@ export class DirectRunner {
           e.advanceWatermark(graph.inputWatermarkOf(e));
         }
         for (const r of reads) await r.commit();
-        this.options.onBundle?.({ elementsRead, watermark: minSourceWatermark(reads), bundles });
+        if (this.options.onBundle) {
+          const byName = new Map(executors.map((e) => [e.stepName, e]));
+          this.options.onBundle({
+            elementsRead,
+            watermark: minSourceWatermark(reads),
+            bundles,
+            step: (name) => {
+              const e = byName.get(name);
+              return e && metricsOf(e, graph.kindOf(e));
+            },
+          });
+        }
 
         if (executors.every((e) => e.outputWatermark === WATERMARK_DONE)) break;
         if (readNow === 0 && clock === systemClock) {
@@ -154,17 +167,9 @@ export class DirectRunner {
     const steps: Record<string, StepMetrics> = {};
     let lateDropped = 0;
     for (const e of executors) {
-      const outputs: Record<string, number> = {};
-      for (const [tag, em] of e.outputs) outputs[tag] = em.count;
-      const group = e instanceof GroupExecutor ? e : undefined;
-      if (group) lateDropped += group.lateDropped;
-      steps[e.stepName] = {
-        kind: graph.kindOf(e),
-        elementsIn: e.elementsIn,
-        outputs,
-        outputWatermark: e.outputWatermark,
-        ...(group && { lateDropped: group.lateDropped, panesEmitted: group.panesEmitted }),
-      };
+      const m = metricsOf(e, graph.kindOf(e));
+      lateDropped += m.lateDropped ?? 0;
+      steps[e.stepName] = m;
     }
     return { steps, elementsRead, lateDropped, bundles, elapsedMs: Date.now() - started };
   }
@@ -173,6 +178,19 @@ export class DirectRunner {
 /** Runs a pipeline on the direct runner. */
 export function runPipeline(pipeline: Pipeline, options: DirectRunnerOptions = {}): Promise<PipelineResult> {
   return new DirectRunner(options).run(pipeline);
+}
+
+function metricsOf(e: Executor, kind: PrimitiveStep['kind']): StepMetrics {
+  const outputs: Record<string, number> = {};
+  for (const [tag, em] of e.outputs) outputs[tag] = em.count;
+  const group = e instanceof GroupExecutor ? e : undefined;
+  return {
+    kind,
+    elementsIn: e.elementsIn,
+    outputs,
+    outputWatermark: e.outputWatermark,
+    ...(group && { lateDropped: group.lateDropped, panesEmitted: group.panesEmitted }),
+  };
 }
 
 function minSourceWatermark(reads: readonly ReadExecutor[]): Instant {

@@ -1,0 +1,226 @@
+/**
+ * The `tidemark` command. Exit codes: 0 success, 2 bad usage (with a message naming the problem), 1 runtime
+ * failure (one line saying why).
+ */
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { ANALYSES, analysisSql } from '../io/warehouse/analyses';
+import { openDuckDbWarehouse } from '../io/warehouse/duckdb_warehouse';
+import { formatRows } from '../io/warehouse/format';
+import {
+  type MarketingRunOptions,
+  type RunSummary,
+  type SourceSpec,
+  runMarketingEvents,
+} from '../pipelines/run_marketing_events';
+import { nonNegativeInteger, positiveNumber, rate } from './options';
+import { terminalProgress } from './progress';
+
+/** Where the warehouse lives without --warehouse: a data folder in the project. */
+export const DEFAULT_WAREHOUSE = resolve(__dirname, '..', 'data', 'tidemark.duckdb');
+
+export class UsageError extends Error {}
+
+interface Io {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  readonly isTty: boolean;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  isTty: process.stderr.isTTY === true,
+};
+
+interface RunFlags {
+  source: 'generator' | 'file';
+  input?: string;
+  events?: number;
+  seed: number;
+  rate?: number;
+  lateRate?: number;
+  duplicateRate?: number;
+  malformedRate?: number;
+  outOfOrderMs?: number;
+  duration?: number;
+  warehouse: string;
+  masker: 'local';
+  sink: 'duckdb';
+  json?: boolean;
+}
+
+function addRunOptions(cmd: Command, defaultEvents?: number): Command {
+  return cmd
+    .addOption(new Option('--source <kind>', 'where messages come from').choices(['generator', 'file']).default('generator'))
+    .option('--input <path>', 'JSON Lines file, one message per line (with --source file)')
+    .addOption(
+      new Option('--events <n>', 'generate this many messages, then stop (bounded run)')
+        .argParser(nonNegativeInteger)
+        .default(defaultEvents),
+    )
+    .addOption(new Option('--seed <n>', 'generator seed (same seed, same data)').argParser(nonNegativeInteger).default(1))
+    .addOption(
+      new Option('--rate <per-second>', 'pace the generator at this many messages per second of wall-clock time').argParser(
+        positiveNumber,
+      ),
+    )
+    .addOption(new Option('--late-rate <share>', 'share of events delivered beyond the allowed lateness').argParser(rate))
+    .addOption(new Option('--duplicate-rate <share>', 'share of redelivered messages').argParser(rate))
+    .addOption(new Option('--malformed-rate <share>', 'share of malformed messages').argParser(rate))
+    .addOption(new Option('--out-of-order-ms <ms>', 'how far out of order on-time events arrive').argParser(nonNegativeInteger))
+    .addOption(
+      new Option('--duration <seconds>', 'stop after this long and drain (fire every open window)').argParser(positiveNumber),
+    )
+    .option('--warehouse <path>', 'DuckDB file of the warehouse', DEFAULT_WAREHOUSE)
+    .addOption(new Option('--masker <kind>', 'PII masking engine').choices(['local']).default('local'))
+    .addOption(new Option('--sink <kind>', 'where results go').choices(['duckdb']).default('duckdb'))
+    .option('--json', 'print a one-line JSON summary as the last line of stdout');
+}
+
+function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
+  let source: SourceSpec;
+  if (flags.source === 'file') {
+    if (!flags.input) throw new UsageError('--source file needs --input PATH');
+    source = { kind: 'file', path: resolve(flags.input) };
+  } else {
+    if (flags.input) throw new UsageError('--input goes with --source file');
+    source = {
+      kind: 'generator',
+      options: {
+        seed: flags.seed,
+        ...(flags.events !== undefined && { events: flags.events }),
+        ...(flags.rate !== undefined && { paceMessagesPerSecond: flags.rate }),
+        ...(flags.lateRate !== undefined && { lateRate: flags.lateRate }),
+        ...(flags.duplicateRate !== undefined && { duplicateRate: flags.duplicateRate }),
+        ...(flags.malformedRate !== undefined && { malformedRate: flags.malformedRate }),
+        ...(flags.outOfOrderMs !== undefined && { outOfOrderMs: flags.outOfOrderMs }),
+      },
+    };
+    if (flags.events === undefined && flags.duration === undefined) {
+      io.err('tidemark: unbounded generator: stop with Ctrl-C (drains), or give --events or --duration\n');
+    }
+  }
+  return {
+    source,
+    warehousePath: resolve(flags.warehouse),
+    ...(flags.duration !== undefined && { durationMs: flags.duration * 1000 }),
+  };
+}
+
+async function run(flags: RunFlags, io: Io): Promise<RunSummary> {
+  const options = runOptionsOf(flags, io);
+  const progress = io.isTty && !flags.json ? terminalProgress(process.stderr) : undefined;
+  // Ctrl-C drains: sources stop, every open window fires, results are written, then the command exits.
+  const interrupt = new AbortController();
+  const onSigint = (): void => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    const summary = await runMarketingEvents({
+      ...options,
+      signal: interrupt.signal,
+      ...(progress && { onProgress: (p) => progress.update(p) }),
+    });
+    progress?.done();
+    return summary;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function printSummary(summary: RunSummary, flags: { json?: boolean }, io: Io): void {
+  if (flags.json) {
+    io.out(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  const fmt = new Intl.NumberFormat('en-US');
+  io.out(
+    [
+      `read ${fmt.format(summary.events_in)} messages in ${summary.elapsed_s} s (${fmt.format(summary.events_per_s)}/s)`,
+      `  events written       ${fmt.format(summary.events_written)}`,
+      `  duplicates dropped   ${fmt.format(summary.duplicates_dropped)}`,
+      `  late events          ${fmt.format(summary.late)}`,
+      `  dead letters         ${fmt.format(summary.dead_letter)}`,
+      `  sessions             ${fmt.format(summary.sessions)}`,
+      `  warehouse            ${summary.warehouse}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function showExamples(warehousePath: string, io: Io): Promise<void> {
+  const warehouse = await openDuckDbWarehouse(warehousePath);
+  try {
+    for (const a of ANALYSES) {
+      const sql = analysisSql(a);
+      io.out(`\n${a.title}\n  tidemark query "${sql.replace(/\s+/g, ' ')}"\n\n`);
+      io.out(`${formatRows(await warehouse.query(sql), 'table')}\n`);
+    }
+  } finally {
+    await warehouse.close();
+  }
+}
+
+export function buildProgram(io: Io = defaultIo): Command {
+  const program = new Command('tidemark')
+    .description('Streaming ETL for marketing events with Beam semantics')
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .showHelpAfterError('(run with --help for usage)');
+
+  addRunOptions(program.command('run').description('run the marketing pipeline on the local streaming runner')).action(
+    async (flags: RunFlags) => printSummary(await run(flags, io), flags, io),
+  );
+
+  addRunOptions(
+    program.command('demo').description('a bounded run (200,000 generated events), then example queries and their results'),
+    200_000,
+  ).action(async (flags: RunFlags) => {
+    const summary = await run(flags, io);
+    printSummary(summary, flags, io);
+    if (!flags.json) await showExamples(resolve(flags.warehouse), io);
+  });
+
+  program
+    .command('query')
+    .description('run SQL against the warehouse')
+    .argument('<sql>', 'the query')
+    .option('--warehouse <path>', 'DuckDB file of the warehouse', DEFAULT_WAREHOUSE)
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(new Option('--target <target>', 'which warehouse').choices(['duckdb']).default('duckdb'))
+    .action(async (sql: string, flags: { warehouse: string; format: 'table' | 'json' | 'csv' }) => {
+      const warehouse = await openDuckDbWarehouse(resolve(flags.warehouse));
+      try {
+        io.out(`${formatRows(await warehouse.query(sql), flags.format)}\n`);
+      } finally {
+        await warehouse.close();
+      }
+    });
+  return program;
+}
+
+/** Runs the command line and returns the exit code. */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are not errors; every other parse failure is bad usage.
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof UsageError) {
+      io.err(`tidemark: ${e.message}\n`);
+      return 2;
+    }
+    io.err(`tidemark: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
