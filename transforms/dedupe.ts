@@ -69,7 +69,6 @@ export function dedupe(
               trigger: repeatedly(afterCount(1)),
               allowedLatenessMs: horizonMs,
               accumulationMode: 'discarding',
-              timestampCombiner: 'EARLIEST',
               // Nothing to say when a window closes: every copy was already emitted when it arrived.
               onTimeBehavior: 'FIRE_IF_NON_EMPTY',
             },
@@ -96,7 +95,7 @@ export function dedupe(
           'SplitFirstFromDuplicates',
         ),
       );
-      // The grouping stamped each pane with the time it fired at the earliest; give events their own time back.
+      // The grouping stamped each pane with the end of its window; give events their own time back.
       const main = split.main.apply(withTimestamps((e: PipelineEvent) => e.eventTimeMs, {}, 'RestoreEventTime'));
       return { main, duplicates: split.duplicates, late: lateElementsOf(grouped) };
     },

@@ -35,7 +35,8 @@ export class GeneratorSource implements Source<RawMessage> {
 
   constructor(private readonly options: GeneratorSourceOptions) {
     this.bounded = options.events !== undefined;
-    this.generator = new ClickstreamGenerator(options);
+    // Ground truth grows with the input; a pipeline source keeps none unless asked.
+    this.generator = new ClickstreamGenerator({ trackTruth: false, ...options });
     this.description = `generator (${options.events ?? 'unbounded'} events, seed ${this.generator.options.seed})`;
     const pace = options.paceMessagesPerSecond;
     if (pace !== undefined && !(pace > 0)) throw new RangeError(`pace must be a positive rate, got ${pace}`);

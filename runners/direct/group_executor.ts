@@ -78,7 +78,7 @@ export class GroupExecutor extends Executor {
   private readonly eventTimers = new TimerQueue<WindowState>();
   private readonly processingTimers = new TimerQueue<WindowState>();
   private readonly holds = new TimerQueue<WindowState>();
-  private readonly ctx = { now: 0, watermark: 0, windowMaxTimestamp: 0 };
+  private readonly ctx = { now: 0, watermark: 0, windowMaxTimestamp: 0, paneHasData: false };
   /** Processing time of the current bundle or timer firing (one clock read per bundle, not per element). */
   private now: Instant;
   lateDropped = 0;
@@ -101,7 +101,8 @@ export class GroupExecutor extends Executor {
     // watermark has passed the window (triggers not rooted in the watermark, such as never() or
     // afterCount), must hold the output watermark, or the pane would be late downstream (Beam's
     // WatermarkHold). Watermark-rooted triggers fire before the output watermark moves: no hold.
-    this.tracksHolds = strategy.timestampCombiner !== 'END_OF_WINDOW' || !this.trigger.firesAtEndOfWindow;
+    this.tracksHolds =
+      strategy.timestampCombiner !== 'END_OF_WINDOW' || !(this.trigger.firesAtEndOfWindow || this.trigger.firesOnEveryElement);
     this.now = clock.now();
   }
 
@@ -480,6 +481,7 @@ export class GroupExecutor extends Executor {
     ctx.now = this.now;
     ctx.watermark = this.inputWatermark;
     ctx.windowMaxTimestamp = ws.window.end - 1;
+    ctx.paneHasData = ws.hasNewData;
     return ctx;
   }
 }

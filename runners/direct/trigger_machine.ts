@@ -33,6 +33,8 @@ export interface TriggerContext {
   readonly watermark: Instant;
   /** The window's last instant: the watermark has passed the window when it is greater than this. */
   readonly windowMaxTimestamp: Instant;
+  /** Elements arrived since the window last fired. */
+  readonly paneHasData: boolean;
 }
 
 /** Beam's default trigger is Repeatedly(AfterWatermark): on time, then once per late element. */

@@ -17,6 +17,8 @@ export interface TriggerRunner {
   readonly usesProcessingTime: boolean;
   /** The trigger always fires when the watermark passes the end of the window (rooted in afterWatermark). */
   readonly firesAtEndOfWindow: boolean;
+  /** The trigger fires as each element arrives, so no pane ever waits (and needs no watermark hold). */
+  readonly firesOnEveryElement: boolean;
   newState(): TriggerState;
   onElement(s: TriggerState, ctx: TriggerContext): void;
   shouldFire(s: TriggerState, ctx: TriggerContext): boolean;
@@ -31,6 +33,7 @@ export interface TriggerRunner {
 class TreeTriggerRunner implements TriggerRunner {
   readonly usesProcessingTime: boolean;
   readonly firesAtEndOfWindow: boolean;
+  readonly firesOnEveryElement = false;
 
   constructor(private readonly trigger: Trigger) {
     this.usesProcessingTime = usesProcessingTime(trigger);
@@ -80,6 +83,7 @@ const STATELESS: TriggerState = Object.freeze({
 class DefaultTriggerRunner implements TriggerRunner {
   readonly usesProcessingTime = false;
   readonly firesAtEndOfWindow = true;
+  readonly firesOnEveryElement = false;
   newState(): TriggerState {
     return STATELESS;
   }
