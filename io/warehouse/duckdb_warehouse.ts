@@ -87,7 +87,13 @@ export async function openDuckDbWarehouse(
           'file would corrupt it)',
       );
     }
-    if (!readOnly) mkdirSync(dirname(file), { recursive: true });
+    if (!readOnly) {
+      try {
+        mkdirSync(dirname(file), { recursive: true });
+      } catch (e) {
+        throw new WarehouseOpenError(`cannot create the folder of warehouse ${file}: ${shortMessage(e)}`, { cause: e });
+      }
+    }
   }
   let instance: DuckDBInstance;
   try {

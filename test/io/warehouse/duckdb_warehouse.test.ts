@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DUCKDB_TYPES, EventsTable, TABLE_LIST, duckdbCreateTable, quoteIdent, type TableName } from '../../../schemas';
@@ -155,6 +155,21 @@ describe('DuckDB warehouse', () => {
       } finally {
         holder.stdin.end();
         await new Promise((resolve) => holder.once('exit', resolve));
+        tmp.cleanup();
+      }
+    });
+
+    it('says what is wrong with a path it cannot use', async () => {
+      const tmp = tempDir();
+      try {
+        const file = join(tmp.dir, 'not-a-folder');
+        writeFileSync(file, 'x');
+        await assert.rejects(openDuckDbWarehouse(join(file, 'wh.duckdb')), /cannot create the folder of warehouse/);
+        await assert.rejects(
+          openDuckDbWarehouse(file),
+          (e: unknown) => e instanceof WarehouseOpenError && /cannot open warehouse/.test(e.message),
+        );
+      } finally {
         tmp.cleanup();
       }
     });
