@@ -37,7 +37,7 @@ import {
   withTimestamps,
 } from '../sdk';
 import { type TableName } from '../schemas';
-import { type Warehouse } from '../io/warehouse/warehouse';
+import { type Warehouse, type WarehouseBatch } from '../io/warehouse/warehouse';
 import { type WarehouseRecord, writeToWarehouse } from '../io/warehouse/write_to_warehouse';
 import { toCampaignMetricRow, toSessionRow, toUserFeaturesRow } from '../transforms/aggregate_rows';
 import { campaignMetrics } from '../transforms/campaign_metrics';
@@ -70,6 +70,8 @@ export interface MarketingPipelineConfig {
   readonly refreshEveryMs?: Duration;
   readonly parse?: ParseAndValidateOptions;
   readonly consent?: ConsentOptions;
+  /** Called once each warehouse write is durable (latency measurement). */
+  readonly onDurable?: (batch: WarehouseBatch) => void;
 }
 
 /** Names of the steps whose counters make the run summary. */
@@ -178,7 +180,7 @@ export function buildMarketingPipeline(config: MarketingPipelineConfig): Pipelin
   );
 
   flattenAll([eventRows, sessionRows, metricRows, featureRows, deadLetterRows, lateRows], 'AllRows').apply(
-    writeToWarehouse(config.warehouse, STEPS.write),
+    writeToWarehouse(config.warehouse, STEPS.write, config.onDurable ? { onDurable: config.onDurable } : {}),
   );
   return p;
 }

@@ -10,6 +10,7 @@ import { type Clock, type Instant, type Source, systemClock } from '../sdk';
 import { rawMessagesFromFile } from '../io/files/json_lines_source';
 import { GeneratorSource, type GeneratorSourceOptions } from '../io/generator/generator_source';
 import { openDuckDbWarehouse } from '../io/warehouse/duckdb_warehouse';
+import { type WarehouseBatch } from '../io/warehouse/warehouse';
 import { LocalInfoTypeMasker } from '../transforms/mask_pii';
 import { type RawMessage } from '../transforms/records';
 import { type MarketingPipelineConfig, STEPS, buildMarketingPipeline } from './marketing_events';
@@ -38,6 +39,11 @@ export interface MarketingRunOptions {
   readonly pipeline?: Partial<Omit<MarketingPipelineConfig, 'source' | 'warehouse' | 'masker' | 'clock'>>;
   /** Called after every bundle with live numbers, for progress displays. */
   readonly onProgress?: (p: LiveProgress) => void;
+  /**
+   * Measure event→warehouse latency: for every events row, the time from its publish (ingest_time) to the
+   * moment its write was durable. Meaningful when publish times are wall-clock readings (a paced generator).
+   */
+  readonly measureLatency?: boolean;
 }
 
 export interface LiveProgress {
@@ -63,6 +69,13 @@ export interface RunSummary {
   readonly elapsed_s: number;
   readonly events_per_s: number;
   readonly warehouse: string;
+  /** With measureLatency: percentiles of publish → durable in the warehouse, in ms. */
+  readonly latency_ms?: { readonly p50: number; readonly p99: number; readonly max: number; readonly samples: number };
+}
+
+function percentile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 function sourceOf(spec: SourceSpec): Source<RawMessage> {
@@ -74,8 +87,16 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
   if (options.warehousePath !== ':memory:') mkdirSync(dirname(options.warehousePath), { recursive: true });
   const warehouse = await openDuckDbWarehouse(options.warehousePath);
   try {
+    const latencies: number[] = [];
+    const onDurable = options.measureLatency
+      ? (batch: WarehouseBatch) => {
+          const now = Date.now();
+          for (const row of batch.rows.events ?? []) latencies.push(now - Date.parse(row.ingest_time as string));
+        }
+      : undefined;
     const pipeline = buildMarketingPipeline({
       ...options.pipeline,
+      ...(onDurable && { onDurable }),
       source: sourceOf(options.source),
       warehouse,
       masker: new LocalInfoTypeMasker({ key: options.userKeySecret ?? DEVELOPMENT_USER_KEY_SECRET }),
@@ -118,6 +139,18 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
       elapsed_s: Math.round(elapsed * 1000) / 1000,
       events_per_s: elapsed > 0 ? Math.round(eventsIn / elapsed) : 0,
       warehouse: options.warehousePath,
+      ...(options.measureLatency &&
+        latencies.length > 0 && {
+          latency_ms: (() => {
+            latencies.sort((a, b) => a - b);
+            return {
+              p50: percentile(latencies, 0.5),
+              p99: percentile(latencies, 0.99),
+              max: latencies[latencies.length - 1],
+              samples: latencies.length,
+            };
+          })(),
+        }),
     };
   } finally {
     await warehouse.close();

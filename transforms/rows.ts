@@ -24,8 +24,20 @@ const MAX_TIMESTAMP_MS = Date.parse('9999-12-31T23:59:59.999Z');
 /** An instant as an RFC 3339 string in UTC with milliseconds, e.g. 2024-05-01T12:00:00.000Z. */
 export function rfc3339(ms: number): string {
   if (Number.isNaN(ms)) throw new RangeError('cannot write NaN as a timestamp');
-  return new Date(Math.min(MAX_TIMESTAMP_MS, Math.max(MIN_TIMESTAMP_MS, ms))).toISOString();
+  const t = Math.min(MAX_TIMESTAMP_MS, Math.max(MIN_TIMESTAMP_MS, ms));
+  // Rows of a stream carry nearby times: reuse the formatted second and only append the milliseconds
+  // (toISOString costs more than everything else in a row).
+  const second = Math.floor(t / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+  }
+  const millis = t - second * 1000;
+  return `${cachedPrefix}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
 }
+
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 

@@ -35,8 +35,14 @@ export class GeneratorSource implements Source<RawMessage> {
 
   constructor(private readonly options: GeneratorSourceOptions) {
     this.bounded = options.events !== undefined;
+    // A paced stream is a live one: event time starts now and advances at the wall-clock rate, as it would
+    // from real trackers (otherwise every event would look days old next to its publish time).
+    const live =
+      options.paceMessagesPerSecond !== undefined
+        ? { startTime: options.startTime ?? Date.now(), rate: options.rate ?? options.paceMessagesPerSecond }
+        : {};
     // Ground truth grows with the input; a pipeline source keeps none unless asked.
-    this.generator = new ClickstreamGenerator({ trackTruth: false, ...options });
+    this.generator = new ClickstreamGenerator({ trackTruth: false, ...options, ...live });
     this.description = `generator (${options.events ?? 'unbounded'} events, seed ${this.generator.options.seed})`;
     const pace = options.paceMessagesPerSecond;
     if (pace !== undefined && !(pace > 0)) throw new RangeError(`pace must be a positive rate, got ${pace}`);

@@ -20,7 +20,7 @@ import { type PTransform } from '../../sdk/ptransform';
 import { parDo } from '../../sdk/transforms/element_wise';
 import { TABLES, type TableName } from '../../schemas';
 import { BatchBuilder } from './batch_builder';
-import { type Warehouse, type WarehouseRow, type WriteResult } from './warehouse';
+import { type Warehouse, type WarehouseBatch, type WarehouseRow, type WriteResult } from './warehouse';
 
 /** One row for one table, with the keys of rows it replaces (sessions merged away by late data). */
 export interface WarehouseRecord {
@@ -33,6 +33,8 @@ export interface WarehouseRecord {
 export interface WriteToWarehouseOptions {
   /** Buffered records (after merging repeated keys) that start a background write mid-bundle. Default 50,000. */
   readonly flushEveryRecords?: number;
+  /** Called once a batch is durable, with what it wrote (for latency measurements and live displays). */
+  readonly onDurable?: (batch: WarehouseBatch) => void;
 }
 
 export interface WarehouseWriteCounters {
@@ -70,6 +72,7 @@ export class WriteToWarehouseFn implements DoFn<WarehouseRecord, never> {
   constructor(
     private readonly warehouse: Warehouse,
     private readonly flushEveryRecords: number = DEFAULT_FLUSH_EVERY,
+    private readonly onDurable?: (batch: WarehouseBatch) => void,
   ) {}
 
   get counters(): WarehouseWriteCounters {
@@ -96,7 +99,10 @@ export class WriteToWarehouseFn implements DoFn<WarehouseRecord, never> {
     const batch = this.builder.takeBatch();
     this.inFlight.push(
       this.warehouse.write(batch).then(
-        (result) => this.count(result),
+        (result) => {
+          this.count(result);
+          this.onDurable?.(batch);
+        },
         // Kept, not thrown here: nothing awaits this promise until finishBundle, which rethrows it.
         (error: unknown) => {
           this.failure ??= { error };
@@ -116,7 +122,7 @@ export class WriteToWarehouseFn implements DoFn<WarehouseRecord, never> {
 
 /** Writes a collection of records to `warehouse`, one transaction per bundle. */
 export function writeToWarehouse(warehouse: Warehouse, name?: string, options: WriteToWarehouseOptions = {}): WriteToWarehouse {
-  const fn = new WriteToWarehouseFn(warehouse, options.flushEveryRecords);
+  const fn = new WriteToWarehouseFn(warehouse, options.flushEveryRecords, options.onDurable);
   const transform = parDo<WarehouseRecord, never>(fn, {}, name ?? 'WriteToWarehouse');
   return {
     name: transform.name,

@@ -3,6 +3,7 @@
  * element-wise chain included; unmasked events are refused; text is made well-formed for the warehouse.
  */
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { type KV, kv } from '../../sdk/kv';
 import { type LateElement } from '../../sdk/graph';
 import { TABLES, type TableDef, validateRow } from '../../schemas';
@@ -307,5 +308,23 @@ describe('rows', () => {
     assert.equal(wellFormed('a😀b'), 'a😀b');
     assert.equal(wellFormed('\ud83d'), '\uFFFD');
     assert.equal(wellFormed('\ude00x\ud83d\ude00'), '\uFFFDx😀');
+  });
+});
+
+describe('rfc3339', () => {
+  it('formats exactly as Date.toISOString for any instant in the TIMESTAMP range (cached seconds included)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: -62135596800000, max: 253402300799999 }), { minLength: 1, maxLength: 20 }),
+        (times) => {
+          // Neighbouring times exercise the per-second cache; the array order mixes hits and misses.
+          for (const ms of times.flatMap((t) => [t, t + 1, t - 1].filter((x) => x >= -62135596800000 && x <= 253402300799999))) {
+            assert.equal(rfc3339(ms), new Date(ms).toISOString());
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    for (const ms of [0, -1, -999, -1000, -1001, 999, 1000, 1709251200123]) assert.equal(rfc3339(ms), new Date(ms).toISOString());
   });
 });
