@@ -214,7 +214,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       io.err(`tidemark: ${e.message}\n`);
       return 2;
     }
-    io.err(`tidemark: ${e instanceof Error ? e.message : String(e)}\n`);
+    // One line: engines such as DuckDB put hints on further lines.
+    const reason = (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' — ');
+    io.err(`tidemark: ${reason}\n`);
     return 1;
   }
 }

@@ -94,8 +94,14 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
           for (const row of batch.rows.events ?? []) latencies.push(now - Date.parse(row.ingest_time as string));
         }
       : undefined;
+    // A file is a replay: its events may be of any age, so only the future bound applies (relative to now).
+    const parse =
+      options.source.kind === 'file'
+        ? { maxEventAgeMs: Number.MAX_SAFE_INTEGER, ...options.pipeline?.parse }
+        : options.pipeline?.parse;
     const pipeline = buildMarketingPipeline({
       ...options.pipeline,
+      ...(parse && { parse }),
       ...(onDurable && { onDurable }),
       source: sourceOf(options.source),
       warehouse,
