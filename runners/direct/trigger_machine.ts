@@ -1,4 +1,4 @@
-import { type Trigger, afterWatermark, repeatedly } from '../../sdk/triggers';
+import { type Trigger, afterWatermark, repeatedly, subtriggers } from '../../sdk/triggers';
 import { type Instant } from '../../sdk/time';
 
 /**
@@ -56,20 +56,6 @@ export function normalizeTrigger(t: Trigger): Trigger {
       return { kind: t.kind, triggers: t.triggers.map(normalizeTrigger) };
     default:
       return t;
-  }
-}
-
-/** Sub-triggers by slot; afterWatermark keeps fixed slots (0 early, 1 late) and is handled apart. */
-function childTriggers(t: Trigger): readonly Trigger[] {
-  switch (t.kind) {
-    case 'repeatedly':
-      return [t.trigger];
-    case 'afterFirst':
-    case 'afterAll':
-    case 'afterEach':
-      return t.triggers;
-    default:
-      return [];
   }
 }
 
@@ -235,7 +221,8 @@ export function nextDeadline(t: Trigger, s: TriggerState): Instant {
     case 'afterEach':
       return nextDeadline(t.triggers[s.current], s.children[s.current]);
     default: {
-      const kids = childTriggers(t);
+      // afterWatermark (fixed early/late slots) is handled above; the others' children are their sub-triggers.
+      const kids = subtriggers(t);
       let min = Number.POSITIVE_INFINITY;
       for (let i = 0; i < kids.length; i++) min = Math.min(min, nextDeadline(kids[i], s.children[i]));
       return min;
@@ -275,7 +262,7 @@ function mergeInto(t: Trigger, out: TriggerState, states: readonly TriggerState[
     }
     return;
   }
-  const kids = childTriggers(t);
+  const kids = subtriggers(t);
   for (let i = 0; i < kids.length; i++) {
     mergeInto(
       kids[i],
