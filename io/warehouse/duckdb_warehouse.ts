@@ -53,7 +53,15 @@ export interface DuckDbWarehouseOptions {
   readonly readOnly?: boolean;
   /** Longest STRING or JSON cell in UTF-8 bytes (default `DEFAULT_MAX_STRING_BYTES`); a longer one is refused. */
   readonly maxStringBytes?: number;
+  /**
+   * DuckDB's memory limit (its buffer cache and working memory), e.g. '512MB'. Default `DEFAULT_MEMORY_LIMIT`.
+   * DuckDB's own default is 80% of the machine's RAM, so a long run's process would grow with the warehouse file
+   * as pages stay cached; the pipeline's memory must be bounded by its open windows instead.
+   */
+  readonly memoryLimit?: string;
 }
+
+export const DEFAULT_MEMORY_LIMIT = '256MB';
 
 /**
  * 2 MiB: the largest legitimate cell is a dead-letter payload, and sources refuse messages over 1 MiB, so this leaves
@@ -97,7 +105,8 @@ export async function openDuckDbWarehouse(
   }
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY' } : {});
+    const memory_limit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
+    instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY', memory_limit } : { memory_limit });
   } catch (e) {
     throw openError(file, e);
   }
