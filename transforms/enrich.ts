@@ -2,7 +2,7 @@
  * EnrichEvents: joins campaign metadata and user profiles to events, from side inputs.
  *
  * The side data is configuration, read by the pipeline from JSON Lines files (io/files/json_lines_source.ts:
- * campaignsFromFile, profilesFromFile) and keyed here:
+ * campaignsFromFile, profilesFromFile in pipelines/side_data.ts) and keyed here:
  *   - campaigns, by `campaignKey.byId(campaign_id)` and `campaignKey.byName(utm_campaign)` (keyCampaigns); an
  *     event is matched by its campaign_id first, then by its utm_campaign (many links carry only the name);
  *   - profiles, by pseudonymous user key (keyProfiles, with the masker's userKey), so raw user ids from the CRM

@@ -17,8 +17,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type ReadBatch, type Source, type SourceContext, type SourceReader } from '../../sdk/source';
 import { MIN_TIMESTAMP, type Instant, WATERMARK_DONE, WATERMARK_START } from '../../sdk/time';
-import { decodeCampaignMeta, decodeProfile, type ProfileLine } from '../../transforms/enrich';
-import { type CampaignMeta, type RawMessage } from '../../transforms/records';
+import { type RawMessage } from '../../transforms/records';
 
 export interface JsonLinesOptions {
   /** Longest line kept, in bytes. Default 16 MiB. */
@@ -267,14 +266,4 @@ export class RawMessageFileSource extends LineSource<RawMessage> {
 /** The main input from a JSON Lines file (`tidemark run --source file --input PATH`). */
 export function rawMessagesFromFile(path: string, options: JsonLinesOptions = {}): Source<RawMessage> {
   return new RawMessageFileSource(path, options);
-}
-
-/** Campaign metadata side data (see data-samples/campaigns.jsonl and transforms/enrich.ts). */
-export function campaignsFromFile(path: string, options: JsonLinesOptions = {}): Source<CampaignMeta> {
-  return new JsonLinesSource(path, decodeCampaignMeta, { ...options, what: 'campaigns' });
-}
-
-/** Profile side data (see data-samples/profiles.jsonl); key it with keyProfiles before use. */
-export function profilesFromFile(path: string, options: JsonLinesOptions = {}): Source<ProfileLine> {
-  return new JsonLinesSource(path, decodeProfile, { ...options, what: 'profiles' });
 }

@@ -13,7 +13,7 @@ import { asMap } from '../../sdk/side_inputs';
 import { capture } from '../../sdk/testing';
 import { create, read } from '../../sdk/transforms/read';
 import { StepFailedError, runPipeline } from '../../runners/direct';
-import { campaignsFromFile, profilesFromFile } from '../../io/files/json_lines_source';
+import { campaignsFromFile, profilesFromFile } from '../../pipelines/side_data';
 import { applyConsent } from '../../transforms/consent';
 import {
   campaignKey,

@@ -13,14 +13,8 @@ import { capture } from '../../../sdk/testing';
 import { read } from '../../../sdk/transforms/read';
 import { MIN_TIMESTAMP, WATERMARK_DONE, WATERMARK_START } from '../../../sdk/time';
 import { runPipeline } from '../../../runners/direct';
-import {
-  JsonLinesError,
-  JsonLinesSource,
-  LineReader,
-  campaignsFromFile,
-  profilesFromFile,
-  rawMessagesFromFile,
-} from '../../../io/files/json_lines_source';
+import { JsonLinesError, JsonLinesSource, LineReader, rawMessagesFromFile } from '../../../io/files/json_lines_source';
+import { campaignsFromFile, profilesFromFile } from '../../../pipelines/side_data';
 import { parseAndValidate } from '../../../transforms/parse_and_validate';
 import { type RawMessage } from '../../../transforms/records';
 
