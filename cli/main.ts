@@ -189,7 +189,8 @@ export function buildProgram(io: Io = defaultIo): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
     .addOption(new Option('--target <target>', 'which warehouse').choices(['duckdb']).default('duckdb'))
     .action(async (sql: string, flags: { warehouse: string; format: 'table' | 'json' | 'csv' }) => {
-      const warehouse = await openDuckDbWarehouse(resolve(flags.warehouse));
+      // Read-only: a query never creates or alters a warehouse (a mistyped path is an error, not an empty file).
+      const warehouse = await openDuckDbWarehouse(resolve(flags.warehouse), { readOnly: true });
       try {
         io.out(`${formatRows(await warehouse.query(sql), flags.format)}\n`);
       } finally {

@@ -79,7 +79,10 @@ describe('tidemark command', function () {
   });
 
   it('a runtime failure exits 1 with one line saying why', () => {
-    const r = tidemark(['query', '--warehouse', join(dir.path, 'q2.duckdb'), 'SELECT * FROM no_such_table']);
+    const missing = tidemark(['query', '--warehouse', join(dir.path, 'missing.duckdb'), 'SELECT 1']);
+    assert.equal(missing.code, 1, missing.stderr);
+    assert.match(missing.stderr, /^tidemark: cannot open warehouse .*missing\.duckdb.*does not exist/);
+    const r = tidemark(['query', '--warehouse', join(dir.path, 'q.duckdb'), 'SELECT * FROM no_such_table']);
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^tidemark: .*no_such_table/);
     assert.equal(r.stderr.trim().split('\n').length, 1);
