@@ -50,6 +50,8 @@ export interface StepMetrics {
   readonly outputs: Readonly<Record<string, number>>;
   readonly lateDropped?: number;
   readonly panesEmitted?: number;
+  /** Groupings: (key, window) states open now (at the end of a bounded run: 0). */
+  readonly openWindows?: number;
   readonly outputWatermark: Instant;
 }
 
@@ -189,7 +191,7 @@ function metricsOf(e: Executor, kind: PrimitiveStep['kind']): StepMetrics {
     elementsIn: e.elementsIn,
     outputs,
     outputWatermark: e.outputWatermark,
-    ...(group && { lateDropped: group.lateDropped, panesEmitted: group.panesEmitted }),
+    ...(group && { lateDropped: group.lateDropped, panesEmitted: group.panesEmitted, openWindows: group.openWindows }),
   };
 }
 

@@ -83,6 +83,7 @@ export class GroupExecutor extends Executor {
   private now: Instant;
   lateDropped = 0;
   panesEmitted = 0;
+  private openWindowCount = 0;
 
   constructor(
     stepName: string,
@@ -110,11 +111,9 @@ export class GroupExecutor extends Executor {
     this.now = now;
   }
 
-  /** Number of (key, window) states currently open: memory is bounded by this, not by input size. */
+  /** (key, window) states currently open: the grouping's memory follows this, not the input size. */
   get openWindows(): number {
-    let n = 0;
-    for (const [, ks] of this.table.entries()) n += ks.byStart ? ks.byStart.size : (ks.sessions?.length ?? 0);
-    return n;
+    return this.openWindowCount;
   }
 
   process(value: unknown, timestamp: Instant, window: Window, _pane: PaneInfo): void {
@@ -343,6 +342,7 @@ export class GroupExecutor extends Executor {
       eventTimer: Number.NaN,
       procTimer: Number.POSITIVE_INFINITY,
     };
+    this.openWindowCount++;
     this.scheduleEventTimer(ws);
     return ws;
   }
@@ -424,6 +424,7 @@ export class GroupExecutor extends Executor {
     const superseded: Window[] = [];
     for (const p of parts) {
       p.live = false;
+      this.openWindowCount--;
       merged.hasNewData ||= p.hasNewData;
       merged.nextPaneIndex = Math.max(merged.nextPaneIndex, p.nextPaneIndex);
       merged.nextNonSpeculativeIndex = Math.max(merged.nextNonSpeculativeIndex, p.nextNonSpeculativeIndex);
@@ -441,6 +442,7 @@ export class GroupExecutor extends Executor {
 
   private collect(ws: WindowState): void {
     ws.live = false;
+    this.openWindowCount--;
     ws.acc = undefined;
     const ks = ws.keyState;
     if (ks.byStart) {

@@ -247,3 +247,29 @@ describe('session windows', () => {
     );
   });
 });
+
+describe('session state is garbage collected', () => {
+  it('open windows stay bounded while the watermark follows the data, and none remain at the end', async () => {
+    let s = TestStream.create<Click>();
+    for (let i = 0; i < 200; i++) {
+      // One click every 15 minutes: each is its own session (gap 10), expiring 10 minutes later.
+      s = s.addElements(click('ann', `p${i}`, i * 15), click('bob', `q${i}`, i * 15 + 1)).advanceWatermarkTo(at(i * 15 - 5));
+    }
+    const p = new Pipeline();
+    p.apply(testStream(s.advanceWatermarkToInfinity()))
+      .apply(windowInto(sessions(GAP)))
+      .apply(mapToKV((c: Click) => ({ key: c.user, value: c.page })))
+      .apply(groupByKey<string, string>('GroupByUser'));
+    let maxOpen = 0;
+    const result = await runPipeline(p, {
+      clock: new ManualClock(0),
+      onBundle: (progress) => {
+        maxOpen = Math.max(maxOpen, progress.step('GroupByUser')?.openWindows ?? 0);
+      },
+    });
+    // 400 sessions in all; at any time a user has at most three open (the newest, and up to two the watermark has
+    // not yet passed by more than the gap).
+    assert.ok(maxOpen <= 6, `open sessions must stay bounded, saw ${maxOpen}`);
+    assert.equal(result.steps.GroupByUser.openWindows, 0);
+  });
+});
