@@ -54,14 +54,12 @@ export interface DuckDbWarehouseOptions {
   /** Longest STRING or JSON cell in UTF-8 bytes (default `DEFAULT_MAX_STRING_BYTES`); a longer one is refused. */
   readonly maxStringBytes?: number;
   /**
-   * DuckDB's memory limit (its buffer cache and working memory), e.g. '512MB'. Default `DEFAULT_MEMORY_LIMIT`.
-   * DuckDB's own default is 80% of the machine's RAM, so a long run's process would grow with the warehouse file
-   * as pages stay cached; the pipeline's memory must be bounded by its open windows instead.
+   * DuckDB's memory limit, e.g. '2GB' (DuckDB's own default: 80% of RAM). NOTE: the primary-key indexes that make
+   * upserts idempotent stay in memory, so a limit below the indexes' size makes commits fail ("failed to pin
+   * block"): measured, 256MB is not enough for 5M events. Lower it only for small warehouses.
    */
   readonly memoryLimit?: string;
 }
-
-export const DEFAULT_MEMORY_LIMIT = '256MB';
 
 /**
  * 2 MiB: the largest legitimate cell is a dead-letter payload, and sources refuse messages over 1 MiB, so this leaves
@@ -105,8 +103,9 @@ export async function openDuckDbWarehouse(
   }
   let instance: DuckDBInstance;
   try {
-    const memory_limit = options.memoryLimit ?? DEFAULT_MEMORY_LIMIT;
-    instance = await DuckDBInstance.create(file, readOnly ? { access_mode: 'READ_ONLY', memory_limit } : { memory_limit });
+    const config: Record<string, string> = readOnly ? { access_mode: 'READ_ONLY' } : {};
+    if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
+    instance = await DuckDBInstance.create(file, config);
   } catch (e) {
     throw openError(file, e);
   }
