@@ -59,37 +59,97 @@ async function teamScores(stream: TestStream<GameAction>, mode: AccumulationMode
   return { out, result };
 }
 
+const FIRST_WINDOW_CLOSES = BASE + ALLOWED_LATENESS + TEAM_WINDOW;
+
+/** The onTime case's input. */
+function onTime(): TestStream<GameAction> {
+  return TestStream.create<GameAction>()
+    .advanceWatermarkTo(BASE)
+    .addElements(
+      event('BLUE_ONE', 3, seconds(3)),
+      event('BLUE_ONE', 2, minutes(1)),
+      event('RED_TWO', 3, seconds(22)),
+      event('BLUE_TWO', 5, minutes(3)),
+    )
+    .advanceWatermarkTo(BASE + minutes(3))
+    .addElements(event('RED_ONE', 1, minutes(4)), event('BLUE_ONE', 2, seconds(270)))
+    .advanceWatermarkToInfinity();
+}
+
+/** The speculative case's input. */
+function speculative(): TestStream<GameAction> {
+  return TestStream.create<GameAction>()
+    .advanceWatermarkTo(BASE)
+    .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_ONE', 2, minutes(1)))
+    .advanceProcessingTime(minutes(10))
+    .addElements(event('RED_TWO', 5, minutes(3)))
+    .advanceProcessingTime(minutes(12))
+    .addElements(event('BLUE_TWO', 3, seconds(22)))
+    .advanceProcessingTime(minutes(10))
+    .addElements(event('RED_ONE', 4, minutes(4)), event('BLUE_TWO', 2, minutes(2)))
+    .advanceWatermarkToInfinity();
+}
+
+/** The unobservablyLate case's input. */
+function unobservablyLate(): TestStream<GameAction> {
+  return TestStream.create<GameAction>()
+    .advanceWatermarkTo(BASE)
+    .addElements(
+      event('BLUE_ONE', 3, seconds(3)),
+      event('BLUE_TWO', 5, minutes(8)),
+      event('RED_ONE', 4, minutes(2)),
+      event('BLUE_ONE', 3, minutes(5)),
+    )
+    .advanceWatermarkTo(BASE + TEAM_WINDOW - minutes(1))
+    .addElements(
+      event('RED_TWO', 2, 0),
+      event('RED_TWO', 5, minutes(1)),
+      event('BLUE_TWO', 2, seconds(90)),
+      event('RED_TWO', 3, minutes(3)),
+    )
+    .advanceWatermarkTo(BASE + TEAM_WINDOW + minutes(1))
+    .advanceWatermarkToInfinity();
+}
+
+/** The observablyLate case's input. */
+function observablyLate(): TestStream<GameAction> {
+  return TestStream.create<GameAction>()
+    .advanceWatermarkTo(BASE)
+    .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_TWO', 5, minutes(8)))
+    .advanceProcessingTime(minutes(10))
+    .advanceWatermarkTo(BASE + minutes(3))
+    .addElements(event('RED_ONE', 3, minutes(1)), event('RED_ONE', 4, minutes(2)), event('BLUE_ONE', 3, minutes(5)))
+    .advanceWatermarkTo(FIRST_WINDOW_CLOSES - minutes(1))
+    .addElements(event('RED_TWO', 2, 0), event('RED_TWO', 5, minutes(1)), event('RED_TWO', 3, minutes(3)))
+    .advanceProcessingTime(minutes(12))
+    .addElements(event('RED_TWO', 9, minutes(1)), event('RED_TWO', 1, minutes(3)))
+    .advanceWatermarkToInfinity();
+}
+
+/** The droppablyLate case's input. */
+function droppablyLate(): TestStream<GameAction> {
+  return TestStream.create<GameAction>()
+    .addElements(event('BLUE_ONE', 12, 0), event('RED_ONE', 3, 0))
+    .advanceWatermarkTo(WINDOW.end - 1)
+    .addElements(event('RED_ONE', 4, minutes(2)), event('BLUE_TWO', 3, 0), event('BLUE_ONE', 3, minutes(3)))
+    .advanceWatermarkTo(BASE + TEAM_WINDOW)
+    .advanceWatermarkTo(BASE + ALLOWED_LATENESS + TEAM_WINDOW + minutes(1))
+    .addElements(event('BLUE_TWO', 3, TEAM_WINDOW - seconds(5)), event('RED_ONE', 7, minutes(4)))
+    .advanceWatermarkToInfinity();
+}
+
 const pairs = (xs: readonly KV<string, number>[]) => xs.map((x) => `${x.key}:${x.value}`).sort();
 
 describe('LeaderBoard team scores (Beam LeaderBoardTest)', () => {
   it('on time: everything arrives ahead of the watermark, one ON_TIME pane per team', async () => {
-    const s = TestStream.create<GameAction>()
-      .advanceWatermarkTo(BASE)
-      .addElements(
-        event('BLUE_ONE', 3, seconds(3)),
-        event('BLUE_ONE', 2, minutes(1)),
-        event('RED_TWO', 3, seconds(22)),
-        event('BLUE_TWO', 5, minutes(3)),
-      )
-      .advanceWatermarkTo(BASE + minutes(3))
-      .addElements(event('RED_ONE', 1, minutes(4)), event('BLUE_ONE', 2, seconds(270)))
-      .advanceWatermarkToInfinity();
+    const s = onTime();
     const { out } = await teamScores(s);
     assert.deepEqual(pairs(out.inOnTimePane(WINDOW)), ['blue:12', 'red:4']);
     assert.deepEqual(pairs(out.values()), ['blue:12', 'red:4']);
   });
 
   it('speculative: processing time passes and early panes refine the score', async () => {
-    const s = TestStream.create<GameAction>()
-      .advanceWatermarkTo(BASE)
-      .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_ONE', 2, minutes(1)))
-      .advanceProcessingTime(minutes(10))
-      .addElements(event('RED_TWO', 5, minutes(3)))
-      .advanceProcessingTime(minutes(12))
-      .addElements(event('BLUE_TWO', 3, seconds(22)))
-      .advanceProcessingTime(minutes(10))
-      .addElements(event('RED_ONE', 4, minutes(4)), event('BLUE_TWO', 2, minutes(2)))
-      .advanceWatermarkToInfinity();
+    const s = speculative();
     const { out } = await teamScores(s);
     assert.deepEqual(pairs(out.inWindow(WINDOW).map((e) => e.value)), ['blue:10', 'blue:5', 'blue:8', 'red:5', 'red:9']);
     assert.deepEqual(pairs(out.inOnTimePane(WINDOW)), ['blue:10', 'red:9']);
@@ -105,41 +165,14 @@ describe('LeaderBoard team scores (Beam LeaderBoardTest)', () => {
   });
 
   it('unobservably late: behind the watermark but before the end of the window, so in the ON_TIME pane', async () => {
-    const s = TestStream.create<GameAction>()
-      .advanceWatermarkTo(BASE)
-      .addElements(
-        event('BLUE_ONE', 3, seconds(3)),
-        event('BLUE_TWO', 5, minutes(8)),
-        event('RED_ONE', 4, minutes(2)),
-        event('BLUE_ONE', 3, minutes(5)),
-      )
-      .advanceWatermarkTo(BASE + TEAM_WINDOW - minutes(1))
-      .addElements(
-        event('RED_TWO', 2, 0),
-        event('RED_TWO', 5, minutes(1)),
-        event('BLUE_TWO', 2, seconds(90)),
-        event('RED_TWO', 3, minutes(3)),
-      )
-      .advanceWatermarkTo(BASE + TEAM_WINDOW + minutes(1))
-      .advanceWatermarkToInfinity();
+    const s = unobservablyLate();
     const { out, result } = await teamScores(s);
     assert.deepEqual(pairs(out.inOnTimePane(WINDOW)), ['blue:13', 'red:14']);
     assert.equal(result.lateDropped, 0);
   });
 
   it('observably late: after the end of the window but within lateness, in LATE panes', async () => {
-    const firstWindowCloses = BASE + ALLOWED_LATENESS + TEAM_WINDOW;
-    const s = TestStream.create<GameAction>()
-      .advanceWatermarkTo(BASE)
-      .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_TWO', 5, minutes(8)))
-      .advanceProcessingTime(minutes(10))
-      .advanceWatermarkTo(BASE + minutes(3))
-      .addElements(event('RED_ONE', 3, minutes(1)), event('RED_ONE', 4, minutes(2)), event('BLUE_ONE', 3, minutes(5)))
-      .advanceWatermarkTo(firstWindowCloses - minutes(1))
-      .addElements(event('RED_TWO', 2, 0), event('RED_TWO', 5, minutes(1)), event('RED_TWO', 3, minutes(3)))
-      .advanceProcessingTime(minutes(12))
-      .addElements(event('RED_TWO', 9, minutes(1)), event('RED_TWO', 1, minutes(3)))
-      .advanceWatermarkToInfinity();
+    const s = observablyLate();
     const { out } = await teamScores(s);
     const inWindow = pairs(out.inWindow(WINDOW).map((e) => e.value));
     assert.ok(inWindow.includes('blue:11'), `blue:11 in ${inWindow}`);
@@ -158,14 +191,7 @@ describe('LeaderBoard team scores (Beam LeaderBoardTest)', () => {
   });
 
   it('droppably late: beyond the allowed lateness, refused to the late output and counted', async () => {
-    const s = TestStream.create<GameAction>()
-      .addElements(event('BLUE_ONE', 12, 0), event('RED_ONE', 3, 0))
-      .advanceWatermarkTo(WINDOW.end - 1)
-      .addElements(event('RED_ONE', 4, minutes(2)), event('BLUE_TWO', 3, 0), event('BLUE_ONE', 3, minutes(3)))
-      .advanceWatermarkTo(BASE + TEAM_WINDOW)
-      .advanceWatermarkTo(BASE + ALLOWED_LATENESS + TEAM_WINDOW + minutes(1))
-      .addElements(event('BLUE_TWO', 3, TEAM_WINDOW - seconds(5)), event('RED_ONE', 7, minutes(4)))
-      .advanceWatermarkToInfinity();
+    const s = droppablyLate();
     const { out, result } = await teamScores(s);
     assert.deepEqual(pairs(out.inWindow(WINDOW).map((e) => e.value)), ['blue:18', 'red:7']);
     assert.deepEqual(out.inFinalPane(WINDOW), []);
@@ -175,26 +201,13 @@ describe('LeaderBoard team scores (Beam LeaderBoardTest)', () => {
 
 describe('LeaderBoard team scores in discarding mode (each pane holds only what arrived since the last)', () => {
   it('on time: the single ON_TIME pane is the same as when accumulating', async () => {
-    const s = TestStream.create<GameAction>()
-      .advanceWatermarkTo(BASE)
-      .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_ONE', 2, minutes(1)), event('RED_TWO', 3, seconds(22)))
-      .addElements(event('BLUE_TWO', 5, minutes(3)), event('RED_ONE', 1, minutes(4)), event('BLUE_ONE', 2, seconds(270)))
-      .advanceWatermarkToInfinity();
+    const s = onTime();
     const { out } = await teamScores(s, 'discarding');
     assert.deepEqual(pairs(out.inOnTimePane(WINDOW)), ['blue:12', 'red:4']);
   });
 
   it('speculative: early panes are deltas, and the ON_TIME pane holds only the rest', async () => {
-    const s = TestStream.create<GameAction>()
-      .advanceWatermarkTo(BASE)
-      .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_ONE', 2, minutes(1)))
-      .advanceProcessingTime(minutes(10))
-      .addElements(event('RED_TWO', 5, minutes(3)))
-      .advanceProcessingTime(minutes(12))
-      .addElements(event('BLUE_TWO', 3, seconds(22)))
-      .advanceProcessingTime(minutes(10))
-      .addElements(event('RED_ONE', 4, minutes(4)), event('BLUE_TWO', 2, minutes(2)))
-      .advanceWatermarkToInfinity();
+    const s = speculative();
     const { out } = await teamScores(s, 'discarding');
     assert.deepEqual(
       out.inWindow(WINDOW).map((e) => `${e.value.key}:${e.value.value}:${e.pane.timing}`),
@@ -203,31 +216,13 @@ describe('LeaderBoard team scores in discarding mode (each pane holds only what 
   });
 
   it('unobservably late: late-but-before-the-window-ends elements are in the ON_TIME pane', async () => {
-    const s = TestStream.create<GameAction>()
-      .advanceWatermarkTo(BASE)
-      .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_TWO', 5, minutes(8)), event('RED_ONE', 4, minutes(2)))
-      .addElements(event('BLUE_ONE', 3, minutes(5)))
-      .advanceWatermarkTo(BASE + TEAM_WINDOW - minutes(1))
-      .addElements(event('RED_TWO', 2, 0), event('RED_TWO', 5, minutes(1)), event('BLUE_TWO', 2, seconds(90)))
-      .addElements(event('RED_TWO', 3, minutes(3)))
-      .advanceWatermarkToInfinity();
+    const s = unobservablyLate();
     const { out } = await teamScores(s, 'discarding');
     assert.deepEqual(pairs(out.inOnTimePane(WINDOW)), ['blue:13', 'red:14']);
   });
 
   it('observably late: the LATE panes carry only the late scores', async () => {
-    const firstWindowCloses = BASE + ALLOWED_LATENESS + TEAM_WINDOW;
-    const s = TestStream.create<GameAction>()
-      .advanceWatermarkTo(BASE)
-      .addElements(event('BLUE_ONE', 3, seconds(3)), event('BLUE_TWO', 5, minutes(8)))
-      .advanceProcessingTime(minutes(10))
-      .advanceWatermarkTo(BASE + minutes(3))
-      .addElements(event('RED_ONE', 3, minutes(1)), event('RED_ONE', 4, minutes(2)), event('BLUE_ONE', 3, minutes(5)))
-      .advanceWatermarkTo(firstWindowCloses - minutes(1))
-      .addElements(event('RED_TWO', 2, 0), event('RED_TWO', 5, minutes(1)), event('RED_TWO', 3, minutes(3)))
-      .advanceProcessingTime(minutes(12))
-      .addElements(event('RED_TWO', 9, minutes(1)), event('RED_TWO', 1, minutes(3)))
-      .advanceWatermarkToInfinity();
+    const s = observablyLate();
     const { out } = await teamScores(s, 'discarding');
     assert.deepEqual(
       out
@@ -239,13 +234,7 @@ describe('LeaderBoard team scores in discarding mode (each pane holds only what 
   });
 
   it('droppably late: the same single pane per team, and the too-late scores are refused', async () => {
-    const s = TestStream.create<GameAction>()
-      .addElements(event('BLUE_ONE', 12, 0), event('RED_ONE', 3, 0))
-      .advanceWatermarkTo(WINDOW.end - 1)
-      .addElements(event('RED_ONE', 4, minutes(2)), event('BLUE_TWO', 3, 0), event('BLUE_ONE', 3, minutes(3)))
-      .advanceWatermarkTo(BASE + ALLOWED_LATENESS + TEAM_WINDOW + minutes(1))
-      .addElements(event('BLUE_TWO', 3, TEAM_WINDOW - seconds(5)), event('RED_ONE', 7, minutes(4)))
-      .advanceWatermarkToInfinity();
+    const s = droppablyLate();
     const { out, result } = await teamScores(s, 'discarding');
     assert.deepEqual(pairs(out.inWindow(WINDOW).map((e) => e.value)), ['blue:18', 'red:7']);
     assert.equal(result.lateDropped, 2);
