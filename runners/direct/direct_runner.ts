@@ -87,6 +87,8 @@ export class DirectRunner {
     let elementsRead = 0;
     const signal = this.options.signal;
 
+    // For progress callbacks: a step's executor by name, built once rather than per bundle.
+    const byName = new Map(executors.map((e) => [e.stepName, e]));
     const drain = (): void => {
       for (const r of reads) r.draining = true;
     };
@@ -137,7 +139,6 @@ export class DirectRunner {
         }
         for (const r of reads) await r.commit();
         if (this.options.onBundle) {
-          const byName = new Map(executors.map((e) => [e.stepName, e]));
           this.options.onBundle({
             elementsRead,
             watermark: minSourceWatermark(reads),

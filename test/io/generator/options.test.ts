@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ClickstreamGenerator, generateWithTruth, resolveOptions } from '../../../io/generator';
+import { ClickstreamGenerator, MALFORMED_KINDS, generateWithTruth, resolveOptions } from '../../../io/generator';
 
 describe('generator / options', () => {
   it('documents its defaults', () => {
@@ -55,25 +55,7 @@ describe('generator / options', () => {
       [{ malformedWeights: { nope: 1 } }, /unknown malformed kind/],
       [
         {
-          malformedWeights: Object.fromEntries(
-            [
-              'not_json',
-              'empty',
-              'truncated_json',
-              'not_object',
-              'wrong_types',
-              'missing_required',
-              'unknown_event_type',
-              'invalid_timestamp',
-              'timestamp_out_of_range',
-              'non_finite_value',
-              'huge_payload',
-              'huge_string',
-              'deeply_nested',
-              'control_characters',
-              'binary_garbage',
-            ].map((k) => [k, 0]),
-          ),
+          malformedWeights: Object.fromEntries(MALFORMED_KINDS.map((k) => [k, 0])),
         },
         /all weights are 0/,
       ],
