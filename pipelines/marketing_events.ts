@@ -78,12 +78,15 @@ export interface MarketingPipelineConfig {
 export const STEPS = {
   read: 'ReadMessages',
   parse: 'ParseEvents',
+  stamp: 'StampEventTime',
   mask: 'MaskPii',
   dedupeSplit: 'DedupeEvents/SplitFirstFromDuplicates',
-  dedupeGroup: 'DedupeEvents/GroupByEventId',
-  sessionGroup: 'Sessionize/SummarizeSession',
-  campaignGroup: 'CampaignMetrics/AggregateCampaign',
   eventRows: 'ToEventRows',
+  sessionRows: 'ToSessionRows',
+  metricRows: 'ToCampaignMetricRows',
+  featureRows: 'ToUserFeatureRows',
+  deadLetterRows: 'ToDeadLetterRows',
+  lateRows: 'ToLateEventRows',
   write: 'WriteToWarehouse',
 } as const;
 
@@ -122,7 +125,7 @@ export function buildMarketingPipeline(config: MarketingPipelineConfig): Pipelin
           idleTimeoutMs: config.idleTimeoutMs ?? seconds(30),
         }),
       },
-      'StampEventTime',
+      STEPS.stamp,
     ),
   );
   const consented = stamped.apply(applyConsent(config.consent, 'ApplyConsent'));
@@ -148,13 +151,13 @@ export function buildMarketingPipeline(config: MarketingPipelineConfig): Pipelin
         },
       },
       {},
-      'ToSessionRows',
+      STEPS.sessionRows,
     ),
   );
   const metricRows = unwindowed(campaignOut.metrics, 'MetricsToGlobalWindow').apply(
-    toRecords('campaign_metrics', toCampaignMetricRow, clock, 'ToCampaignMetricRows'),
+    toRecords('campaign_metrics', toCampaignMetricRow, clock, STEPS.metricRows),
   );
-  const featureRows = features.apply(toRecords('user_features', toUserFeaturesRow, clock, 'ToUserFeatureRows'));
+  const featureRows = features.apply(toRecords('user_features', toUserFeaturesRow, clock, STEPS.featureRows));
 
   const failures = flattenAll<Failure>(
     [parsed.dead_letter, unwindowed(masked.dead_letter, 'MaskFailuresToGlobalWindow')],
@@ -166,7 +169,7 @@ export function buildMarketingPipeline(config: MarketingPipelineConfig): Pipelin
       // Masked by name where the payload parses, free text otherwise, user ids pseudonymized: no raw PII.
       (f) => toDeadLetterRow(f, (text) => ({ payload: config.masker.maskPayload(text), encoding: 'masked' })),
       clock,
-      'ToDeadLetterRows',
+      STEPS.deadLetterRows,
     ),
   );
   const late = flattenAll([unique.late, sessionOut.late, campaignOut.late], 'AllLateEvents');
@@ -175,7 +178,7 @@ export function buildMarketingPipeline(config: MarketingPipelineConfig): Pipelin
       'late_events',
       (l, nowMs) => toLateEventRow(l, { arrivalTimeMs: nowMs, allowedLatenessMs: lateness }),
       clock,
-      'ToLateEventRows',
+      STEPS.lateRows,
     ),
   );
 

@@ -117,9 +117,9 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
           options.onProgress?.({
             eventsIn: p.elementsRead,
             elapsedMs: Date.now() - started,
-            watermark: p.step('StampEventTime')?.outputWatermark ?? Number.NEGATIVE_INFINITY,
-            deadLetters: p.step('ToDeadLetterRows')?.elementsIn ?? 0,
-            sessionPanes: p.step('ToSessionRows')?.elementsIn ?? 0,
+            watermark: p.step(STEPS.stamp)?.outputWatermark ?? Number.NEGATIVE_INFINITY,
+            deadLetters: p.step(STEPS.deadLetterRows)?.elementsIn ?? 0,
+            sessionPanes: p.step(STEPS.sessionRows)?.elementsIn ?? 0,
           })
       : undefined;
     let result;
@@ -136,12 +136,12 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
     return {
       events_in: eventsIn,
       events_written: count(STEPS.eventRows),
-      dead_letter: count('ToDeadLetterRows'),
-      late: count('ToLateEventRows'),
+      dead_letter: count(STEPS.deadLetterRows),
+      late: count(STEPS.lateRows),
       duplicates_dropped: count(STEPS.dedupeSplit, 'duplicates'),
       sessions: Number(n),
-      campaign_metric_rows: count('ToCampaignMetricRows'),
-      user_feature_rows: count('ToUserFeatureRows'),
+      campaign_metric_rows: count(STEPS.metricRows),
+      user_feature_rows: count(STEPS.featureRows),
       elapsed_s: Math.round(elapsed * 1000) / 1000,
       events_per_s: elapsed > 0 ? Math.round(eventsIn / elapsed) : 0,
       warehouse: options.warehousePath,
