@@ -47,6 +47,8 @@ interface RunFlags {
   warehouse: string;
   masker: 'local';
   sink: 'duckdb';
+  checkpointDir?: string;
+  checkpointInterval?: number;
   json?: boolean;
 }
 
@@ -75,6 +77,12 @@ function addRunOptions(cmd: Command, defaultEvents?: number): Command {
     .option('--warehouse <path>', 'DuckDB file of the warehouse', DEFAULT_WAREHOUSE)
     .addOption(new Option('--masker <kind>', 'PII masking engine').choices(['local']).default('local'))
     .addOption(new Option('--sink <kind>', 'where results go').choices(['duckdb']).default('duckdb'))
+    .option('--checkpoint-dir <dir>', 'survive crashes: checkpoint here, resume from here (emptied when the run finishes)')
+    .addOption(
+      new Option('--checkpoint-interval <ms>', 'processing time between checkpoints (default 1000)').argParser(
+        nonNegativeInteger,
+      ),
+    )
     .option('--json', 'print a one-line JSON summary as the last line of stdout');
 }
 
@@ -104,6 +112,8 @@ function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
   return {
     source,
     warehousePath: resolve(flags.warehouse),
+    ...(flags.checkpointDir !== undefined && { checkpointDir: resolve(flags.checkpointDir) }),
+    ...(flags.checkpointInterval !== undefined && { checkpointIntervalMs: flags.checkpointInterval }),
     ...(flags.duration !== undefined && { durationMs: flags.duration * 1000 }),
   };
 }

@@ -14,7 +14,15 @@ export interface Source<T> {
 
 export interface SourceContext {
   readonly clock: Clock;
+  /**
+   * Set when a run resumes from a checkpoint: what `checkpoint()` returned when it was taken. The reader starts
+   * right after the elements it had produced by then.
+   */
+  readonly resumeFrom?: SourcePosition;
 }
+
+/** A reader's position, as a structured-cloneable value (numbers, strings, plain objects, arrays). */
+export type SourcePosition = unknown;
 
 /** A batch of elements: values[i] has event timestamp timestamps[i] (parallel arrays, no wrapper per element). */
 export interface ReadBatch<T> {
@@ -35,6 +43,11 @@ export interface SourceReader<T> {
    * checkpointed state): the moment a source may acknowledge its messages.
    */
   commit?(): void | Promise<void>;
+  /**
+   * The position after every element returned so far, for a checkpoint. A reader that cannot resume (it has no
+   * position) leaves this out: a resumed run then relies on redelivery of what was never committed, as Pub/Sub does.
+   */
+  checkpoint?(): SourcePosition;
   close(): void | Promise<void>;
 }
 

@@ -40,6 +40,22 @@ export class WatermarkEstimator {
     this.lastArrival = processingTime;
   }
 
+  /** What a checkpoint keeps of the estimator. */
+  snapshot(): WatermarkEstimatorState {
+    return { maxSeen: this.maxSeen, current: this.current };
+  }
+
+  /**
+   * Resumes from a snapshot at processing time `now`. The restart counts as an arrival: the time the process was
+   * down must not look like an idle source, or the watermark would jump by the downtime and make events late
+   * that an uninterrupted run would have taken.
+   */
+  restore(state: WatermarkEstimatorState, now: Instant): void {
+    this.maxSeen = state.maxSeen;
+    this.current = state.current;
+    this.lastArrival = now;
+  }
+
   /** The estimate at processing time `now`; never lower than an earlier answer. */
   estimate(now: Instant): Instant {
     let next = this.maxSeen - this.policy.maxDelayMs;
@@ -49,4 +65,9 @@ export class WatermarkEstimator {
     if (next > this.current) this.current = next;
     return this.current;
   }
+}
+
+export interface WatermarkEstimatorState {
+  readonly maxSeen: Instant;
+  readonly current: Instant;
 }

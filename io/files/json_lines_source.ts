@@ -180,6 +180,18 @@ abstract class LineSource<T> implements Source<T> {
     const lines = new LineReader(this.path, this.maxLineBytes, this.chunkBytes);
     await lines.open();
     let done = false;
+    let produced = 0;
+    // Resuming after a crash: skip the lines that became elements before the checkpoint (the file is assumed
+    // unchanged; a file source is for replays of a fixed input).
+    const resumeAt = typeof context.resumeFrom === 'number' ? context.resumeFrom : 0;
+    while (produced < resumeAt) {
+      if ((await lines.next()) === undefined) {
+        done = true;
+        await lines.close();
+        break;
+      }
+      produced++;
+    }
     return {
       read: async (maxElements: number): Promise<ReadBatch<T>> => {
         const values: T[] = [];
@@ -196,9 +208,11 @@ abstract class LineSource<T> implements Source<T> {
           values.push(value);
           timestamps.push(timestamp);
         }
+        produced += values.length;
         return { values, timestamps };
       },
       watermark: () => (done ? WATERMARK_DONE : WATERMARK_START),
+      checkpoint: () => produced,
       close: () => lines.close(),
     };
   }

@@ -52,9 +52,17 @@ export class GeneratorSource implements Source<RawMessage> {
     const gen = this.generator;
     const pace = this.options.paceMessagesPerSecond;
     const clock = context.clock;
-    const started = clock.now();
+    let started = clock.now();
     let produced = 0;
     let exhausted = false;
+    // Resuming after a crash: the generator is deterministic, so skipping the messages already produced puts it
+    // exactly where the checkpoint was taken.
+    const resumeAt = typeof context.resumeFrom === 'number' ? context.resumeFrom : 0;
+    while (produced < resumeAt && !exhausted) {
+      if (gen.next().done) exhausted = true;
+      else produced++;
+    }
+    if (pace !== undefined) started -= (produced / pace) * 1000;
     return {
       async read(max: number, waitMs: number): Promise<ReadBatch<RawMessage>> {
         let budget = max;
@@ -84,6 +92,7 @@ export class GeneratorSource implements Source<RawMessage> {
       },
       // Event time is estimated downstream; the source only says when it is finished.
       watermark: () => (exhausted ? WATERMARK_DONE : WATERMARK_START),
+      checkpoint: () => produced,
       close() {},
     };
   }

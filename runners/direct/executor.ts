@@ -27,6 +27,13 @@ export class Emitter implements Receiver {
   }
 }
 
+/** What a checkpoint keeps of a step: its watermarks, and whatever state it holds between bundles. */
+export interface ExecutorSnapshot {
+  readonly inputWatermark: Instant;
+  readonly outputWatermark: Instant;
+  readonly state: unknown;
+}
+
 /**
  * One primitive step at run time. Watermarks arrive in topological order after each bundle: the
  * step fires what the new input watermark makes due (pushing results downstream, where the old
@@ -88,6 +95,28 @@ export abstract class Executor implements Receiver {
   teardown(): void | Promise<void> {}
 
   protected onWatermark(): void {}
+
+  /**
+   * Taken between bundles, when nothing is in flight: the step's watermarks and its own state (structured-cloneable
+   * data; `v8.serialize` writes it).
+   */
+  snapshot(): ExecutorSnapshot {
+    return { inputWatermark: this.inputWatermark, outputWatermark: this.outputWm, state: this.snapshotState() };
+  }
+
+  /** Resumes from a snapshot before the first bundle; `now` is the processing time of the restart. */
+  restore(snapshot: ExecutorSnapshot, now: Instant): void {
+    this.inputWatermark = snapshot.inputWatermark;
+    this.outputWm = snapshot.outputWatermark;
+    this.restoreState(snapshot.state, now);
+  }
+
+  /** A stateless step keeps nothing but its watermarks. */
+  protected snapshotState(): unknown {
+    return undefined;
+  }
+
+  protected restoreState(_state: unknown, _now: Instant): void {}
 
   /** By default a step holds nothing back. */
   protected computeOutputWatermark(): Instant {

@@ -58,6 +58,10 @@ interface KeyState {
   readonly sessions: WindowState[] | undefined;
 }
 
+interface GroupSnapshot {
+  readonly keys: readonly KeyState[];
+}
+
 const NO_WINDOWS: readonly Window[] = Object.freeze([]) as readonly Window[];
 
 /**
@@ -114,6 +118,28 @@ export class GroupExecutor extends Executor {
   /** (key, window) states currently open: the grouping's memory follows this, not the input size. */
   get openWindows(): number {
     return this.openWindowCount;
+  }
+
+  /**
+   * The open (key, window) states, as they are. Window states point back to their key state; structured cloning
+   * keeps such cycles, so the snapshot is the live objects themselves. Timers are not kept: every live window
+   * state records its pending timers, and `restoreState` queues them again.
+   */
+  protected override snapshotState(): GroupSnapshot {
+    return { keys: [...this.table.entries()].map(([, ks]) => ks) };
+  }
+
+  protected override restoreState(state: unknown, now: Instant): void {
+    this.now = now;
+    for (const ks of (state as GroupSnapshot).keys) {
+      this.table.set(ks.encodedKey, ks);
+      for (const ws of ks.byStart ? ks.byStart.values() : (ks.sessions as WindowState[])) {
+        this.openWindowCount++;
+        if (!Number.isNaN(ws.eventTimer)) this.eventTimers.add(ws.eventTimer, ws);
+        if (ws.procTimer !== Number.POSITIVE_INFINITY) this.processingTimers.add(ws.procTimer, ws);
+        if (this.tracksHolds && ws.hasNewData && Number.isFinite(ws.holdTs)) this.holds.add(ws.holdTs, ws);
+      }
+    }
   }
 
   process(value: unknown, timestamp: Instant, window: Window, _pane: PaneInfo): void {

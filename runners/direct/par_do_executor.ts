@@ -4,13 +4,18 @@ import { type PCollectionView } from '../../sdk/side_inputs';
 import { type Instant } from '../../sdk/time';
 import { GLOBAL_WINDOW, type Window } from '../../sdk/window';
 import { type Emitter, Executor, StepFailedError } from './executor';
-import { type SideInputStore } from './side_input_store';
+import { type SideInputSnapshot, type SideInputStore } from './side_input_store';
 
 interface PushedBack {
   readonly value: unknown;
   readonly timestamp: Instant;
   readonly window: Window;
   readonly pane: PaneInfo;
+}
+
+interface ParDoSnapshot {
+  readonly pushedBack: readonly PushedBack[];
+  readonly sideInputs: readonly SideInputSnapshot[];
 }
 
 /**
@@ -139,6 +144,20 @@ export class ParDoExecutor
 
   protected override onWatermark(): void {
     for (const store of this.sideInputs.values()) store.collectGarbage(this.inputWatermark, this.allowedLatenessMs);
+  }
+
+  /**
+   * Elements waiting for side inputs, and the side inputs received so far (in the order the step declares its views):
+   * a bounded side source that has already ended is not read again after a restart.
+   */
+  protected override snapshotState(): ParDoSnapshot {
+    return { pushedBack: this.pushedBack, sideInputs: [...this.sideInputs.values()].map((store) => store.snapshot()) };
+  }
+
+  protected override restoreState(state: unknown): void {
+    const s = state as ParDoSnapshot;
+    this.pushedBack.push(...s.pushedBack);
+    [...this.sideInputs.values()].forEach((store, i) => store.restore(s.sideInputs[i]));
   }
 
   protected override computeOutputWatermark(): Instant {

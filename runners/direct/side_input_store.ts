@@ -14,6 +14,12 @@ interface SideWindow {
   readonly cache: Map<PCollectionView<unknown>, unknown>;
 }
 
+export type SideInputSnapshot = readonly {
+  readonly window: Window;
+  readonly hasPane: boolean;
+  readonly elements: readonly unknown[];
+}[];
+
 /**
  * The contents of one side-input collection, per window, as they arrive. The producer's output
  * watermark (read through `watermark`) says when a side window is complete.
@@ -54,6 +60,15 @@ export class SideInputStore implements Receiver {
     const v = view.materialize(w.elements);
     w.cache.set(key, v);
     return v;
+  }
+
+  /** The side windows received so far, without their caches (views are rebuilt on first use). */
+  snapshot(): SideInputSnapshot {
+    return [...this.windows.values()].map((w) => ({ window: w.window, hasPane: w.hasPane, elements: w.elements }));
+  }
+
+  restore(snapshot: SideInputSnapshot): void {
+    for (const w of snapshot) this.windows.set(windowId(w.window), { ...w, elements: [...w.elements], cache: new Map() });
   }
 
   /** Drops side windows that no main-input element can read any more. */

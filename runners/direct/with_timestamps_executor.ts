@@ -1,7 +1,7 @@
 import { type Clock } from '../../sdk/clock';
 import { type PaneInfo } from '../../sdk/pane';
 import { MAX_TIMESTAMP, MIN_TIMESTAMP, type Instant, WATERMARK_DONE } from '../../sdk/time';
-import { WatermarkEstimator, type WatermarkPolicy } from '../../sdk/watermark_estimator';
+import { WatermarkEstimator, type WatermarkEstimatorState, type WatermarkPolicy } from '../../sdk/watermark_estimator';
 import { type Window } from '../../sdk/window';
 import { type Emitter, Executor, StepFailedError } from './executor';
 
@@ -39,6 +39,14 @@ export class WithTimestampsExecutor extends Executor {
     }
     this.estimator?.observe(t, this.clock.now());
     this.out.process(value, t, window, pane);
+  }
+
+  protected override snapshotState(): WatermarkEstimatorState | undefined {
+    return this.estimator?.snapshot();
+  }
+
+  protected override restoreState(state: unknown, now: Instant): void {
+    if (state !== undefined) this.estimator?.restore(state as WatermarkEstimatorState, now);
   }
 
   protected override computeOutputWatermark(): Instant {
