@@ -225,6 +225,14 @@ export class DlpTestServer {
     this.maxInFlight = this.inFlight;
   }
 
+  /**
+   * Resolves once no call is in progress. A call the client abandoned (its deadline passed during a delay fault)
+   * still runs to its end here and is recorded then, so tests wait for this before the next one resets `calls`.
+   */
+  async idle(): Promise<void> {
+    while (this.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
     this.server.forceShutdown();
