@@ -29,7 +29,7 @@ export interface DeidentifyHandlerResult {
 
 /**
  * The de-identification behind the server. The request arrives decoded by @grpc/proto-loader with camelCase field
- * names, enums as strings, int64 as strings, and no defaults filled in — the same JSON shape as
+ * names, enums as strings, int64 as strings, bytes as base64 strings, and no defaults filled in — the same JSON shape as
  * config/deidentify.json. Throw a `DlpServerError` to answer with a status (e.g. INVALID_ARGUMENT for a config the
  * engine refuses); any other exception becomes INTERNAL.
  */
@@ -115,6 +115,8 @@ function loadDlpService(): grpc.ServiceDefinition {
     keepCase: false,
     longs: String,
     enums: String,
+    // bytes as base64 text, as DLP's JSON form writes them (kmsWrapped.wrappedKey, unwrapped.key)
+    bytes: String,
     defaults: false,
     oneofs: false,
   });

@@ -8,6 +8,9 @@ import { grpc } from 'google-gax';
 import { DlpConnector, type DlpConnectorOptions, validateDlpConnectorOptions } from '../../../io/dlp/dlp_connector';
 import { DlpConfigurationError, DlpRetriesExhaustedError } from '../../../io/dlp/retry_policy';
 import type { DlpTable, DlpValue } from '../../../io/dlp/table';
+import deidentifyJson from '../../../config/deidentify.json';
+import type { DeidentifyConfig, InspectConfig } from '../../../io/dlp/dlp_connector';
+import type { TimerClock } from '../../../io/dlp/rate_limiter';
 import { DlpTestServer } from '../../emulators/dlp_server';
 import { replaceEmailsHandler } from '../../emulators/email_handler';
 
@@ -315,6 +318,39 @@ describe('io/dlp/dlp_connector (real DlpServiceClient against the gRPC test serv
     server.resetCalls();
     await Promise.all([dlp.deidentify(peopleTable(80)), dlp.deidentify(peopleTable(80))]);
     assert.ok(server.peakConcurrency <= 2);
+  });
+
+  it('the project masking configuration (keys resolved to kmsWrapped) reaches DLP intact through the client encoding', async () => {
+    // What the key layer does before the connector sees the config: every transient key becomes a KMS-wrapped one.
+    const wrapped = {
+      kmsWrapped: {
+        wrappedKey: Buffer.from('not-a-real-wrapped-key').toString('base64'),
+        cryptoKeyName: 'projects/p/locations/global/keyRings/r/cryptoKeys/k',
+      },
+    };
+    const resolved = JSON.parse(
+      JSON.stringify(deidentifyJson.deidentifyConfig).replace(/\{"transient":\{"name":"[^"]+"\}\}/g, JSON.stringify(wrapped)),
+    ) as DeidentifyConfig;
+    const dlp = connector({ deidentifyConfig: resolved, inspectConfig: deidentifyJson.inspectConfig as InspectConfig });
+    assert.ok((await dlp.deidentify(peopleTable(2))).ok);
+    const request = server.calls[0].request!;
+    assert.deepEqual(request.inspectConfig, deidentifyJson.inspectConfig);
+    assert.deepEqual(request.deidentifyConfig, resolved);
+    assert.throws(
+      () => connector({ deidentifyConfig: deidentifyJson.deidentifyConfig as DeidentifyConfig }),
+      /cryptoHashConfig\.cryptoKey is transient.*cryptoDeterministicConfig\.cryptoKey is transient/,
+    );
+  });
+
+  it('paces requests at the configured rate on the injected clock: at 2/min, requests start two per virtual minute', async () => {
+    let now = 0;
+    const clock: TimerClock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const dlp = connector({ requestsPerMinute: 2, clock, maxConcurrency: 1, limits: { requestBytes: 700 } });
+    const outcome = await dlp.deidentify(peopleTable(60));
+    assert.ok(outcome.ok);
+    const calls = server.calls.length;
+    assert.ok(calls >= 5, `${calls} calls`);
+    assert.equal(now, Math.floor((calls - 1) / 2) * 60_000);
   });
 
   describe('hostile cells', () => {
