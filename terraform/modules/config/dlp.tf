@@ -151,7 +151,8 @@ locals {
       "${local.field_transformation_path}.fields[].name",
       "${local.field_transformation_path}.infoTypeTransformations.transformations[].infoTypes[].name",
     ],
-    [for leaf in local.primitive_leaves : "${local.field_transformation_path}.primitiveTransformation.${leaf}"],
+    # replaceWithInfoTypeConfig only means something inside infoTypeTransformations.
+    [for leaf in local.primitive_leaves : "${local.field_transformation_path}.primitiveTransformation.${leaf}" if leaf != "replaceWithInfoTypeConfig"],
     [for leaf in local.primitive_leaves : "${local.field_transformation_path}.infoTypeTransformations.transformations[].primitiveTransformation.${leaf}"],
   )
 
