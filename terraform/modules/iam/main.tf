@@ -4,7 +4,7 @@
 # granted on those resources by their own modules.
 
 locals {
-  worker_project_roles = toset(concat([
+  base_worker_project_roles = [
     "roles/dataflow.worker",               # lease work items, report progress
     "roles/dlp.user",                      # call de-identify / inspect
     "roles/dlp.deidentifyTemplatesReader", # read the de-identify template
@@ -12,7 +12,9 @@ locals {
     "roles/bigquery.jobUser",              # run load/query jobs (replay, erase)
     "roles/monitoring.metricWriter",       # custom metrics
     "roles/logging.logWriter",             # worker logs
-  ], var.additional_project_roles))
+  ]
+
+  worker_project_roles = toset(concat(local.base_worker_project_roles, var.additional_project_roles))
 }
 
 resource "google_service_account" "worker" {

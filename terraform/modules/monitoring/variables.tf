@@ -26,6 +26,11 @@ variable "job_name" {
   description = "Dataflow job name the lag and freshness alerts watch."
   type        = string
   nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z]([-a-z0-9]{0,62}[a-z0-9])?$", var.job_name))
+    error_message = "job_name must be a Dataflow job name: 1-64 lowercase letters, digits or hyphens, starting with a letter."
+  }
 }
 
 variable "subscription_name" {
@@ -80,4 +85,12 @@ variable "labels" {
   type        = map(string)
   default     = {}
   nullable    = false
+
+  validation {
+    condition = alltrue([
+      for key, value in var.labels :
+      can(regex("^[a-z][a-z0-9_-]{0,62}$", key)) && can(regex("^[a-z0-9_-]{0,63}$", value))
+    ])
+    error_message = "Label keys must be 1-63 lowercase letters, digits, _ or - starting with a letter; values up to 63 of the same characters."
+  }
 }
