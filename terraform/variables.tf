@@ -42,8 +42,8 @@ variable "name_prefix" {
   nullable    = false
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,13}[a-z0-9]$", var.name_prefix))
-    error_message = "name_prefix must be 3-15 lowercase letters, digits or hyphens, starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,10}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-12 lowercase letters, digits or hyphens, starting with a letter (the worker account id <prefix>-<environment>-worker must fit in 30 characters)."
   }
 }
 

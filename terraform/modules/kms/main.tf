@@ -43,23 +43,25 @@ locals {
 
   # Who may use which key. Dataflow CMEK needs the Dataflow service agent, the
   # Compute Engine service agent (worker disks) and the worker service account.
+  # The inner keys are fixed labels, because the emails are unknown until apply
+  # on a fresh project and for_each keys must be known at plan time.
   cmek_grants = {
-    bigquery          = ["serviceAccount:${local.service_agents.bigquery}"]
-    pubsub            = ["serviceAccount:${local.service_agents.pubsub}"]
-    storage           = ["serviceAccount:${local.service_agents.storage}"]
-    artifact_registry = ["serviceAccount:${local.service_agents.artifact_registry}"]
-    dataflow = [
-      "serviceAccount:${local.service_agents.dataflow}",
-      "serviceAccount:${local.service_agents.compute}",
-      "serviceAccount:${var.worker_service_account_email}",
-    ]
+    bigquery          = { bigquery_agent = "serviceAccount:${local.service_agents.bigquery}" }
+    pubsub            = { pubsub_agent = "serviceAccount:${local.service_agents.pubsub}" }
+    storage           = { storage_agent = "serviceAccount:${local.service_agents.storage}" }
+    artifact_registry = { artifact_registry_agent = "serviceAccount:${local.service_agents.artifact_registry}" }
+    dataflow = {
+      dataflow_agent = "serviceAccount:${local.service_agents.dataflow}"
+      compute_agent  = "serviceAccount:${local.service_agents.compute}"
+      worker         = "serviceAccount:${var.worker_service_account_email}"
+    }
   }
 
-  cmek_grant_pairs = {
-    for pair in flatten([
-      for key, members in local.cmek_grants : [for member in members : { key = key, member = member }]
-    ]) : "${pair.key}/${pair.member}" => pair
-  }
+  cmek_grant_pairs = merge([
+    for key, members in local.cmek_grants : {
+      for label, member in members : "${key}/${label}" => { key = key, member = member }
+    }
+  ]...)
 }
 
 resource "google_kms_key_ring" "this" {
