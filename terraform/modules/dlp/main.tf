@@ -7,7 +7,8 @@
 locals {
   parent = "projects/${var.project_id}/locations/${var.location}"
 
-  missing_wrapped_keys = [for name in var.crypto_key_names : name if !contains(keys(var.wrapped_keys), name)]
+  # The key names are not secret (they are in config/deidentify.json); the keys are.
+  missing_wrapped_keys = [for name in var.crypto_key_names : name if !contains(nonsensitive(keys(var.wrapped_keys)), name)]
 }
 
 resource "google_data_loss_prevention_deidentify_template" "this" {
