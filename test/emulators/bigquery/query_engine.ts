@@ -201,7 +201,7 @@ export async function runQuery(
   sql: string,
   options: { defaultDataset?: string; params?: readonly QueryParameter[]; dryRun?: boolean } = {},
 ): Promise<QueryResult> {
-  const instance = await DuckDBInstance.create(':memory:', { TimeZone: 'UTC' });
+  const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
     await load(connection, store, project, options.dryRun !== true);
