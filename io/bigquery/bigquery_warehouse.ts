@@ -33,7 +33,13 @@ import { type DeadLetterRow, type TableDef, type TableName } from '../../schemas
 import { normalizeBatch, type TableWrite } from '../warehouse/batch_builder';
 import { WarehouseQueryError, WarehouseWriteError, shortMessage } from '../warehouse/errors';
 import { keyParts, tableDef } from '../warehouse/row_identity';
-import { type TableWriteResult, type Warehouse, type WarehouseBatch, type WarehouseRow, type WriteResult } from '../warehouse/warehouse';
+import {
+  type TableWriteResult,
+  type Warehouse,
+  type WarehouseBatch,
+  type WarehouseRow,
+  type WriteResult,
+} from '../warehouse/warehouse';
 import { AppendError, appendRequest, type RetryPolicy } from './append';
 import { type BigQueryConnection, bigQueryClient, tablePath, writerClient } from './clients';
 import { queryRows, type QueryParam } from './query';
@@ -100,7 +106,7 @@ interface EncodedRow {
 }
 
 interface DefaultStreamWriter {
-  readonly connection: Awaited<ReturnType<managedwriter.WriterClient["createStreamConnection"]>>;
+  readonly connection: Awaited<ReturnType<managedwriter.WriterClient['createStreamConnection']>>;
   readonly writer: managedwriter.Writer;
 }
 
@@ -199,7 +205,10 @@ class StorageWriteWarehouse implements BigQueryWarehouse {
     const encoder = this.encoder(write.name);
     const viaPending = !encoder.cdc;
     if (viaPending && write.deletes.length > 0) {
-      throw new WarehouseWriteError({ table: write.name }, 'deletes need CDC (upsert mode); this table is written through pending streams');
+      throw new WarehouseWriteError(
+        { table: write.name },
+        'deletes need CDC (upsert mode); this table is written through pending streams',
+      );
     }
     // A key both deleted and upserted in one batch ends up upserted (Warehouse contract): the UPSERT replaces the
     // row, so its DELETE is left out (with sequence numbers the DELETE would otherwise win).
@@ -226,18 +235,30 @@ class StorageWriteWarehouse implements BigQueryWarehouse {
     await Promise.all(
       plans.map(async (plan) => {
         for (const { row, bytes } of plan.oversize) {
-          refused.push({ table: plan.write.name, row, reason: `row is ${bytes.length} bytes serialized, over the ${this.maxBytes}-byte request limit` });
+          refused.push({
+            table: plan.write.name,
+            row,
+            reason: `row is ${bytes.length} bytes serialized, over the ${this.maxBytes}-byte request limit`,
+          });
         }
-        const sent = plan.viaPending ? await this.appendPending(plan, refused, pendingStreams) : await this.appendDefault(plan, refused);
+        const sent = plan.viaPending
+          ? await this.appendPending(plan, refused, pendingStreams)
+          : await this.appendDefault(plan, refused);
         tables[plan.write.name] = { upserted: sent.upserted, deleted: sent.deleted };
       }),
     );
     // Every table's appends are in and finalized before any is committed, so a failure above commits nothing.
     for (const { table, stream } of pendingStreams) {
-      const response = await this.writerClient.batchCommitWriteStream({ parent: tablePath(this.options.connection, table), writeStreams: [stream] });
+      const response = await this.writerClient.batchCommitWriteStream({
+        parent: tablePath(this.options.connection, table),
+        writeStreams: [stream],
+      });
       const errors = response.streamErrors ?? [];
       if (errors.length > 0) {
-        throw new WarehouseWriteError({ table }, `commit refused: ${errors.map((e) => `${String(e.code)} ${e.errorMessage ?? ''}`).join('; ')}`);
+        throw new WarehouseWriteError(
+          { table },
+          `commit refused: ${errors.map((e) => `${String(e.code)} ${e.errorMessage ?? ''}`).join('; ')}`,
+        );
       }
       this.stats.commits++;
     }
@@ -320,7 +341,10 @@ class StorageWriteWarehouse implements BigQueryWarehouse {
     let stream = this.defaultStreams.get(table);
     if (stream === undefined) {
       stream = this.writerClient
-        .createStreamConnection({ streamId: managedwriter.DefaultStream, destinationTable: tablePath(this.options.connection, table) })
+        .createStreamConnection({
+          streamId: managedwriter.DefaultStream,
+          destinationTable: tablePath(this.options.connection, table),
+        })
         .then((connection) => {
           // Errors reach the pending writes; without a listener, a non-transient one would be thrown by the emitter.
           connection.onConnectionError(() => undefined);
@@ -333,7 +357,10 @@ class StorageWriteWarehouse implements BigQueryWarehouse {
     return stream;
   }
 
-  private async appendDefault(plan: TablePlan, refused: { table: TableName; row: WarehouseRow; reason: string }[]): Promise<{ upserted: number; deleted: number }> {
+  private async appendDefault(
+    plan: TablePlan,
+    refused: { table: TableName; row: WarehouseRow; reason: string }[],
+  ): Promise<{ upserted: number; deleted: number }> {
     const { writer } = await this.defaultStream(plan.write.name, plan.encoder);
     // Deletes first, then upserts: the batch's meaning (a delete removes the stored row, an upsert then writes).
     const deleted = await this.appendAll(writer, plan.write.name, plan.deletes, refused, undefined);
@@ -360,7 +387,10 @@ class StorageWriteWarehouse implements BigQueryWarehouse {
       const finalized = await connection.finalize();
       const rowCount = Number(finalized?.rowCount ?? NaN);
       if (rowCount !== offsets.next) {
-        throw new WarehouseWriteError({ table }, `stream ${connection.getStreamId()} holds ${rowCount} rows after finalize, expected ${offsets.next}`);
+        throw new WarehouseWriteError(
+          { table },
+          `stream ${connection.getStreamId()} holds ${rowCount} rows after finalize, expected ${offsets.next}`,
+        );
       }
       pendingStreams.push({ table, stream: connection.getStreamId() });
       return { upserted, deleted: 0 };
@@ -372,7 +402,9 @@ class StorageWriteWarehouse implements BigQueryWarehouse {
 
   query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
     if (params.length > 0) {
-      return Promise.reject(new WarehouseQueryError('positional parameters are not supported by the BigQuery warehouse; use queryNamed'));
+      return Promise.reject(
+        new WarehouseQueryError('positional parameters are not supported by the BigQuery warehouse; use queryNamed'),
+      );
     }
     return this.queryNamed(sql, []);
   }

@@ -26,7 +26,10 @@ export interface BigQueryConnection {
 }
 
 /** The connection with the endpoints from the environment filled in where the options leave them unset. */
-export function withEnvironmentEndpoints(connection: BigQueryConnection, env: NodeJS.ProcessEnv = process.env): BigQueryConnection {
+export function withEnvironmentEndpoints(
+  connection: BigQueryConnection,
+  env: NodeJS.ProcessEnv = process.env,
+): BigQueryConnection {
   const rest = connection.restEndpoint ?? env.TIDEMARK_BIGQUERY_ENDPOINT;
   const storage = connection.storageEndpoint ?? env.TIDEMARK_BIGQUERY_STORAGE_ENDPOINT;
   return { ...connection, ...(rest && { restEndpoint: rest }), ...(storage && { storageEndpoint: storage }) };

@@ -14,7 +14,23 @@ export {
   type WriteMode,
 } from './bigquery_warehouse';
 export { bigQueryClient, writerClient, withEnvironmentEndpoints, tablePath, type BigQueryConnection } from './clients';
-export { ensureTables, planSchemaEvolution, tableResource, SchemaEvolutionError, MissingTableError, type TableOptions } from './tables';
-export { dryRun, formatBytes, parseParam, queryRows, PARAM_TYPES, QueryParamError, type QueryParam, type ParamType } from './query';
+export {
+  ensureTables,
+  planSchemaEvolution,
+  tableResource,
+  SchemaEvolutionError,
+  MissingTableError,
+  type TableOptions,
+} from './tables';
+export {
+  dryRun,
+  formatBytes,
+  parseParam,
+  queryRows,
+  PARAM_TYPES,
+  QueryParamError,
+  type QueryParam,
+  type ParamType,
+} from './query';
 export { rowEncoder, rowDescriptor, type RowEncoder } from './row_encoding';
 export { appendRequest, AppendError, type RetryPolicy } from './append';

@@ -6,7 +6,15 @@
  * Plain form: TIMESTAMP as RFC 3339 UTC text (milliseconds, or microseconds when present), DATE as YYYY-MM-DD,
  * INT64 as a number (as decimal text beyond 2^53), FLOAT64 as a number, JSON parsed, NUMERIC as decimal text.
  */
-import { BigQuery, BigQueryDate, BigQueryDatetime, BigQueryInt, BigQueryTime, BigQueryTimestamp, Geography } from '@google-cloud/bigquery';
+import {
+  BigQuery,
+  BigQueryDate,
+  BigQueryDatetime,
+  BigQueryInt,
+  BigQueryTime,
+  BigQueryTimestamp,
+  Geography,
+} from '@google-cloud/bigquery';
 import { canonicalTimestamp } from '../warehouse/timestamps';
 import { type BigQueryConnection } from './clients';
 
@@ -119,7 +127,12 @@ const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 export function plainCell(value: unknown): unknown {
   if (value === null || value === undefined) return null;
   if (value instanceof BigQueryTimestamp) return canonicalTimestamp(value.value) ?? value.value;
-  if (value instanceof BigQueryDate || value instanceof BigQueryDatetime || value instanceof BigQueryTime || value instanceof Geography) {
+  if (
+    value instanceof BigQueryDate ||
+    value instanceof BigQueryDatetime ||
+    value instanceof BigQueryTime ||
+    value instanceof Geography
+  ) {
     return value.value;
   }
   if (value instanceof BigQueryInt) {
@@ -140,8 +153,14 @@ export async function queryRows(
   sql: string,
   params: readonly QueryParam[] = [],
 ): Promise<Record<string, unknown>[]> {
-  const [rows] = await bigquery.query({ ...queryRequest(bigquery, connection, sql, params), wrapIntegers: true, parseJSON: true });
-  return (rows as Record<string, unknown>[]).map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plainCell(v)])));
+  const [rows] = await bigquery.query({
+    ...queryRequest(bigquery, connection, sql, params),
+    wrapIntegers: true,
+    parseJSON: true,
+  });
+  return (rows as Record<string, unknown>[]).map((row) =>
+    Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plainCell(v)])),
+  );
 }
 
 export interface DryRunResult {
@@ -157,7 +176,9 @@ export async function dryRun(
   params: readonly QueryParam[] = [],
 ): Promise<DryRunResult> {
   const [job] = await bigquery.createQueryJob({ ...queryRequest(bigquery, connection, sql, params), dryRun: true });
-  const stats = job.metadata?.statistics as { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } } | undefined;
+  const stats = job.metadata?.statistics as
+    | { totalBytesProcessed?: string; query?: { totalBytesProcessed?: string } }
+    | undefined;
   const bytes = Number(stats?.totalBytesProcessed ?? stats?.query?.totalBytesProcessed ?? NaN);
   if (!Number.isFinite(bytes)) throw new Error('the dry run returned no bytes-processed estimate');
   return { totalBytesProcessed: bytes };

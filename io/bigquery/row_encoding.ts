@@ -52,10 +52,18 @@ export interface RowEncoder {
 
 function protoType(descriptor: RowDescriptor): protobuf.Type {
   const type = new protobuf.Type(descriptor.name ?? 'row');
-  const names: Readonly<Record<string, string>> = { TYPE_INT64: 'int64', TYPE_INT32: 'int32', TYPE_DOUBLE: 'double', TYPE_BOOL: 'bool', TYPE_STRING: 'string', TYPE_BYTES: 'bytes' };
+  const names: Readonly<Record<string, string>> = {
+    TYPE_INT64: 'int64',
+    TYPE_INT32: 'int32',
+    TYPE_DOUBLE: 'double',
+    TYPE_BOOL: 'bool',
+    TYPE_STRING: 'string',
+    TYPE_BYTES: 'bytes',
+  };
   for (const f of descriptor.field) {
     const typeName = typeof f.type === 'string' ? names[f.type] : undefined;
-    if (typeName === undefined || f.name == null || f.number == null) throw new Error(`unsupported field in row descriptor: ${JSON.stringify(f)}`);
+    if (typeName === undefined || f.name == null || f.number == null)
+      throw new Error(`unsupported field in row descriptor: ${JSON.stringify(f)}`);
     type.add(new protobuf.Field(f.name, f.number, typeName, 'optional'));
   }
   new protobuf.Root().define('tidemark').add(type);
@@ -66,7 +74,10 @@ function protoType(descriptor: RowDescriptor): protobuf.Type {
 export function rowDescriptor(table: TableDef, cdc: boolean): RowDescriptor {
   const storageSchema = adapt.convertBigQuerySchemaToStorageTableSchema({ fields: bigQueryFields(table) });
   const options = cdc
-    ? [adapt.withChangeType(), ...(versionColumn(table.name as TableName) !== undefined ? [adapt.withChangeSequenceNumber()] : [])]
+    ? [
+        adapt.withChangeType(),
+        ...(versionColumn(table.name as TableName) !== undefined ? [adapt.withChangeSequenceNumber()] : []),
+      ]
     : [];
   const descriptor = adapt.convertStorageSchemaToProto2Descriptor(storageSchema, table.name, ...options);
   // The adapter returns a protobufjs message; the JSON form has enum names, which both ends read.
@@ -134,7 +145,10 @@ export function rowEncoder(table: TableDef, cdc: boolean): RowEncoder {
         message[name] = cell(column.type, value);
       } catch (e) {
         const key = safeKey(table, row);
-        throw new WarehouseWriteError({ table: table.name, ...(key !== undefined && { key }), column: name }, (e as Error).message);
+        throw new WarehouseWriteError(
+          { table: table.name, ...(key !== undefined && { key }), column: name },
+          (e as Error).message,
+        );
       }
     }
     return message;
@@ -152,7 +166,10 @@ export function rowEncoder(table: TableDef, cdc: boolean): RowEncoder {
         if (version !== undefined) {
           const v = row[version];
           if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-            throw new WarehouseWriteError({ table: table.name, column: version }, `version must be a non-negative integer, got ${showValue(v)}`);
+            throw new WarehouseWriteError(
+              { table: table.name, column: version },
+              `version must be a non-negative integer, got ${showValue(v)}`,
+            );
           }
           message._CHANGE_SEQUENCE_NUMBER = v.toString(16).toUpperCase();
         }

@@ -58,7 +58,11 @@ const CANONICAL_TYPES: Readonly<Record<string, string>> = { INT64: 'INTEGER', FL
 const canonicalType = (t: string | undefined): string => CANONICAL_TYPES[t ?? ''] ?? t ?? 'STRING';
 
 /** Compares an existing table's fields with the definition's (see the module comment for the rule). */
-export function planSchemaEvolution(table: string, existing: readonly ExistingField[], wanted: readonly BigQueryField[]): SchemaPlan {
+export function planSchemaEvolution(
+  table: string,
+  existing: readonly ExistingField[],
+  wanted: readonly BigQueryField[],
+): SchemaPlan {
   const refused: string[] = [];
   const add: BigQueryField[] = [];
   const byName = new Map(wanted.map((f) => [f.name, f]));
@@ -66,18 +70,24 @@ export function planSchemaEvolution(table: string, existing: readonly ExistingFi
   for (const field of existing) {
     const next = byName.get(field.name);
     if (next === undefined) {
-      refused.push(`${table}.${field.name}: removing (or renaming) a column is not supported; the table has it and schemas/ does not`);
+      refused.push(
+        `${table}.${field.name}: removing (or renaming) a column is not supported; the table has it and schemas/ does not`,
+      );
       continue;
     }
     if (canonicalType(field.type) !== canonicalType(next.type)) {
-      refused.push(`${table}.${field.name}: changing the type from ${canonicalType(field.type)} to ${next.type} is not supported`);
+      refused.push(
+        `${table}.${field.name}: changing the type from ${canonicalType(field.type)} to ${next.type} is not supported`,
+      );
     }
     const mode = field.mode ?? 'NULLABLE';
-    if (mode !== next.mode) refused.push(`${table}.${field.name}: changing the mode from ${mode} to ${next.mode} is not supported`);
+    if (mode !== next.mode)
+      refused.push(`${table}.${field.name}: changing the mode from ${mode} to ${next.mode} is not supported`);
   }
   for (const field of wanted) {
     if (existingNames.has(field.name)) continue;
-    if (field.mode !== 'NULLABLE') refused.push(`${table}.${field.name}: adding a ${field.mode} column is not supported; only NULLABLE columns can be added`);
+    if (field.mode !== 'NULLABLE')
+      refused.push(`${table}.${field.name}: adding a ${field.mode} column is not supported; only NULLABLE columns can be added`);
     else add.push(field);
   }
   return { add, refused };
@@ -129,7 +139,9 @@ export async function ensureTables(
   } catch (e) {
     if (!isNotFound(e)) throw e;
     if (options.createTables !== true) {
-      throw new MissingTableError(`dataset ${connection.projectId}.${connection.datasetId} does not exist (create it, or pass --create-tables)`);
+      throw new MissingTableError(
+        `dataset ${connection.projectId}.${connection.datasetId} does not exist (create it, or pass --create-tables)`,
+      );
     }
     await dataset.create({ ...(connection.location !== undefined && { location: connection.location }) });
   }

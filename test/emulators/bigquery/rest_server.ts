@@ -88,7 +88,14 @@ export async function startRestServer(store: BigQueryStore, faults: BigQueryFaul
   const jobs = new Map<string, JobRecord>();
   const requests: string[] = [];
 
-  const jobResource = (project: string, jobId: string, location: string, body: Record<string, unknown>, result: QueryResult, dryRun: boolean) => ({
+  const jobResource = (
+    project: string,
+    jobId: string,
+    location: string,
+    body: Record<string, unknown>,
+    result: QueryResult,
+    dryRun: boolean,
+  ) => ({
     kind: 'bigquery#job',
     id: `${project}:${location}.${jobId}`,
     jobReference: { projectId: project, jobId, location },
@@ -127,14 +134,17 @@ export async function startRestServer(store: BigQueryStore, faults: BigQueryFaul
       const dataset = decodeURIComponent(r[1]);
       if (method === 'POST') return store.createTable(project, dataset, body as Partial<TableResource>);
       if (method === 'GET') {
-        const tables = store.listTables(project, dataset).map((t) => ({ kind: 'bigquery#table', id: t.resource.id, tableReference: t.resource.tableReference, type: 'TABLE' }));
+        const tables = store
+          .listTables(project, dataset)
+          .map((t) => ({ kind: 'bigquery#table', id: t.resource.id, tableReference: t.resource.tableReference, type: 'TABLE' }));
         return { kind: 'bigquery#tableList', tables, totalItems: tables.length };
       }
     }
     if ((r = /^\/datasets\/([^/]+)\/tables\/([^/]+)$/.exec(rest))) {
       const [dataset, table] = [decodeURIComponent(r[1]), decodeURIComponent(r[2])];
       if (method === 'GET') return store.table(project, dataset, table).resource;
-      if (method === 'PATCH' || method === 'PUT') return store.patchTable(project, dataset, table, body as Partial<TableResource>);
+      if (method === 'PATCH' || method === 'PUT')
+        return store.patchTable(project, dataset, table, body as Partial<TableResource>);
     }
     if ((r = /^\/datasets\/([^/]+)\/tables\/([^/]+)\/insertAll$/.exec(rest)) && method === 'POST') {
       const [dataset, table] = [decodeURIComponent(r[1]), decodeURIComponent(r[2])];
@@ -154,7 +164,9 @@ export async function startRestServer(store: BigQueryStore, faults: BigQueryFaul
       });
       // Like the service: with any bad row and no skipInvalidRows, nothing is inserted.
       if (insertErrors.length === 0 || body.skipInvalidRows === true) store.applyRows(project, dataset, table, good);
-      return insertErrors.length > 0 ? { kind: 'bigquery#tableDataInsertAllResponse', insertErrors } : { kind: 'bigquery#tableDataInsertAllResponse' };
+      return insertErrors.length > 0
+        ? { kind: 'bigquery#tableDataInsertAllResponse', insertErrors }
+        : { kind: 'bigquery#tableDataInsertAllResponse' };
     }
     if (rest === '/queries' && method === 'POST') {
       const location = String(body.location ?? 'US');
@@ -165,7 +177,10 @@ export async function startRestServer(store: BigQueryStore, faults: BigQueryFaul
         dryRun: body.dryRun === true,
       });
       const jobId = `job_${randomUUID().replace(/-/g, '')}`;
-      jobs.set(jobId, { resource: jobResource(project, jobId, location, { configuration: { query: body } }, result, false), result });
+      jobs.set(jobId, {
+        resource: jobResource(project, jobId, location, { configuration: { query: body } }, result, false),
+        result,
+      });
       return queryResponse(project, jobId, location, result);
     }
     if (rest === '/jobs' && method === 'POST') {
@@ -213,7 +228,14 @@ export async function startRestServer(store: BigQueryStore, faults: BigQueryFaul
       faults.restUnavailable--;
       faults.seen.restUnavailableInjected++;
       req.resume();
-      send(503, { error: { code: 503, message: 'injected: backend error', status: 'UNAVAILABLE', errors: [{ reason: 'backendError', message: 'injected' }] } });
+      send(503, {
+        error: {
+          code: 503,
+          message: 'injected: backend error',
+          status: 'UNAVAILABLE',
+          errors: [{ reason: 'backendError', message: 'injected' }],
+        },
+      });
       return;
     }
     readBody(req)

@@ -176,7 +176,15 @@ export async function startStorageWriteServer(store: BigQueryStore, faults: BigQ
     const table = m === null ? undefined : parseTableName(m[1]);
     if (table === undefined) throw grpcError(Status.NOT_FOUND, `Requested entity was not found: stream ${name}`);
     store.table(table.project, table.dataset, table.table);
-    const created: WriteStreamState = { name, ...table, type: 'DEFAULT', createdMs: Date.now(), rowCount: 0, buffered: [], finalized: false };
+    const created: WriteStreamState = {
+      name,
+      ...table,
+      type: 'DEFAULT',
+      createdMs: Date.now(),
+      rowCount: 0,
+      buffered: [],
+      finalized: false,
+    };
     streams.set(name, created);
     return created;
   };
@@ -187,7 +195,8 @@ export async function startStorageWriteServer(store: BigQueryStore, faults: BigQ
       try {
         callback(null, fn(call.request));
       } catch (e) {
-        if (e instanceof StoreError) callback(grpcError(e.httpStatus === 404 ? Status.NOT_FOUND : Status.INVALID_ARGUMENT, e.message));
+        if (e instanceof StoreError)
+          callback(grpcError(e.httpStatus === 404 ? Status.NOT_FOUND : Status.INVALID_ARGUMENT, e.message));
         else callback(e as grpc.ServiceError);
       }
     };
@@ -198,16 +207,34 @@ export async function startStorageWriteServer(store: BigQueryStore, faults: BigQ
       if (table === undefined) throw grpcError(Status.INVALID_ARGUMENT, `bad parent ${req.parent}`);
       store.table(table.project, table.dataset, table.table);
       const type = (req.writeStream?.type ?? 'TYPE_UNSPECIFIED') as StreamType;
-      if (!['COMMITTED', 'PENDING', 'BUFFERED'].includes(type)) throw grpcError(Status.INVALID_ARGUMENT, `bad stream type ${type}`);
+      if (!['COMMITTED', 'PENDING', 'BUFFERED'].includes(type))
+        throw grpcError(Status.INVALID_ARGUMENT, `bad stream type ${type}`);
       const name = `${req.parent}/streams/s${++nextStream}`;
-      const state: WriteStreamState = { name, ...table, type, createdMs: Date.now(), rowCount: 0, buffered: [], finalized: false };
+      const state: WriteStreamState = {
+        name,
+        ...table,
+        type,
+        createdMs: Date.now(),
+        rowCount: 0,
+        buffered: [],
+        finalized: false,
+      };
       streams.set(name, state);
       return streamResource(state);
     }),
     GetWriteStream: unary((req: { name: string }) => {
       const s = streamOf(req.name);
       const fields = store.table(s.project, s.dataset, s.table).resource.schema.fields;
-      return { ...streamResource(s), tableSchema: { fields: fields.map((f) => ({ name: f.name, type: f.type === 'INTEGER' ? 'INT64' : f.type === 'FLOAT' ? 'DOUBLE' : f.type === 'BOOLEAN' ? 'BOOL' : f.type, mode: f.mode ?? 'NULLABLE' })) } };
+      return {
+        ...streamResource(s),
+        tableSchema: {
+          fields: fields.map((f) => ({
+            name: f.name,
+            type: f.type === 'INTEGER' ? 'INT64' : f.type === 'FLOAT' ? 'DOUBLE' : f.type === 'BOOLEAN' ? 'BOOL' : f.type,
+            mode: f.mode ?? 'NULLABLE',
+          })),
+        },
+      };
     }),
     FinalizeWriteStream: unary((req: { name: string }) => {
       const s = streamOf(req.name);
@@ -232,8 +259,10 @@ export async function startStorageWriteServer(store: BigQueryStore, faults: BigQ
         if (s === undefined) errors.push({ code: 'STREAM_NOT_FOUND', entity: name, errorMessage: 'stream not found' });
         else if (`projects/${s.project}/datasets/${s.dataset}/tables/${s.table}` !== req.parent)
           errors.push({ code: 'INVALID_STREAM_STATE', entity: name, errorMessage: 'stream belongs to another table' });
-        else if (!s.finalized) errors.push({ code: 'INVALID_STREAM_STATE', entity: name, errorMessage: 'stream is not finalized' });
-        else if (s.committedMs !== undefined) errors.push({ code: 'STREAM_ALREADY_COMMITTED', entity: name, errorMessage: 'already committed' });
+        else if (!s.finalized)
+          errors.push({ code: 'INVALID_STREAM_STATE', entity: name, errorMessage: 'stream is not finalized' });
+        else if (s.committedMs !== undefined)
+          errors.push({ code: 'STREAM_ALREADY_COMMITTED', entity: name, errorMessage: 'already committed' });
       }
       // All or nothing: any error and no stream is committed.
       if (errors.length > 0) return { streamErrors: errors };
@@ -286,7 +315,12 @@ export async function startStorageWriteServer(store: BigQueryStore, faults: BigQ
         const serialized = req.protoRows?.rows?.serializedRows ?? [];
         const bytes = serialized.reduce((n, b) => n + b.length, 0);
         if (bytes > MAX_REQUEST_BYTES) {
-          respond({ error: { code: Status.INVALID_ARGUMENT, message: `AppendRows request too large: ${bytes} bytes, limit ${MAX_REQUEST_BYTES}` } });
+          respond({
+            error: {
+              code: Status.INVALID_ARGUMENT,
+              message: `AppendRows request too large: ${bytes} bytes, limit ${MAX_REQUEST_BYTES}`,
+            },
+          });
           return;
         }
         if (stream.finalized) {
@@ -294,9 +328,16 @@ export async function startStorageWriteServer(store: BigQueryStore, faults: BigQ
           return;
         }
         const known = new Set(fields.map((f) => f.name));
-        const extra = type.fieldsArray.map((f) => f.name).filter((n) => !known.has(n) && n !== '_CHANGE_TYPE' && n !== '_CHANGE_SEQUENCE_NUMBER');
+        const extra = type.fieldsArray
+          .map((f) => f.name)
+          .filter((n) => !known.has(n) && n !== '_CHANGE_TYPE' && n !== '_CHANGE_SEQUENCE_NUMBER');
         if (extra.length > 0) {
-          respond({ error: { code: Status.INVALID_ARGUMENT, message: `Input schema has more fields than BigQuery schema, extra fields: '${extra.join(',')}'` } });
+          respond({
+            error: {
+              code: Status.INVALID_ARGUMENT,
+              message: `Input schema has more fields than BigQuery schema, extra fields: '${extra.join(',')}'`,
+            },
+          });
           return;
         }
         const rows: StoredRow[] = [];
@@ -319,9 +360,11 @@ export async function startStorageWriteServer(store: BigQueryStore, faults: BigQ
             else row[field.name] = cell;
           }
           if (changeType !== undefined) {
-            if (changeType !== 'UPSERT' && changeType !== 'DELETE') problems.push(`_CHANGE_TYPE must be UPSERT or DELETE, got ${String(changeType)}`);
+            if (changeType !== 'UPSERT' && changeType !== 'DELETE')
+              problems.push(`_CHANGE_TYPE must be UPSERT or DELETE, got ${String(changeType)}`);
             row._CHANGE_TYPE = String(changeType);
-            if (decoded._CHANGE_SEQUENCE_NUMBER !== undefined) row._CHANGE_SEQUENCE_NUMBER = String(decoded._CHANGE_SEQUENCE_NUMBER);
+            if (decoded._CHANGE_SEQUENCE_NUMBER !== undefined)
+              row._CHANGE_SEQUENCE_NUMBER = String(decoded._CHANGE_SEQUENCE_NUMBER);
           }
           const injected = problems.length === 0 ? faults.rowRejection?.reject(stream.table, row) : undefined;
           if (injected !== undefined) problems.push(injected);
@@ -331,7 +374,10 @@ export async function startStorageWriteServer(store: BigQueryStore, faults: BigQ
         if (rowErrors.length > 0) {
           faults.seen.rowErrors += rowErrors.length;
           respond({
-            error: { code: Status.INVALID_ARGUMENT, message: `Errors found while processing rows: ${rowErrors.length} bad rows; no rows of the request were appended` },
+            error: {
+              code: Status.INVALID_ARGUMENT,
+              message: `Errors found while processing rows: ${rowErrors.length} bad rows; no rows of the request were appended`,
+            },
             rowErrors: rowErrors.map((e) => ({ ...e, index: String(e.index) })),
           });
           return;
@@ -346,12 +392,22 @@ export async function startStorageWriteServer(store: BigQueryStore, faults: BigQ
           const offset = Number(offsetValue);
           if (offset < stream.rowCount) {
             faults.seen.alreadyExists++;
-            respond({ error: { code: Status.ALREADY_EXISTS, message: `Offset ${offset} already exists; the stream has ${stream.rowCount} rows` } });
+            respond({
+              error: {
+                code: Status.ALREADY_EXISTS,
+                message: `Offset ${offset} already exists; the stream has ${stream.rowCount} rows`,
+              },
+            });
             return;
           }
           if (offset > stream.rowCount) {
             faults.seen.outOfRange++;
-            respond({ error: { code: Status.OUT_OF_RANGE, message: `Offset ${offset} is beyond the end of the stream (${stream.rowCount})` } });
+            respond({
+              error: {
+                code: Status.OUT_OF_RANGE,
+                message: `Offset ${offset} is beyond the end of the stream (${stream.rowCount})`,
+              },
+            });
             return;
           }
         }

@@ -131,10 +131,15 @@ export class BigQueryStore {
     const names = new Set(fields.map((f) => f.name));
     const partitionField = body.timePartitioning?.field;
     if (partitionField !== undefined && !names.has(partitionField)) {
-      throw new StoreError(400, 'invalid', `The field specified for time partitioning can only be of type TIMESTAMP, DATE or DATETIME. ${partitionField} was not found`);
+      throw new StoreError(
+        400,
+        'invalid',
+        `The field specified for time partitioning can only be of type TIMESTAMP, DATE or DATETIME. ${partitionField} was not found`,
+      );
     }
     for (const c of body.clustering?.fields ?? []) {
-      if (!names.has(c)) throw new StoreError(400, 'invalid', `The field specified for clustering cannot be found in the schema: ${c}`);
+      if (!names.has(c))
+        throw new StoreError(400, 'invalid', `The field specified for clustering cannot be found in the schema: ${c}`);
     }
     const now = String(Date.now());
     const resource: TableResource = {
@@ -165,15 +170,33 @@ export class BigQueryStore {
       const incoming = new Map(body.schema.fields.map((f) => [f.name, f]));
       for (const [name, field] of old) {
         const now = incoming.get(name);
-        if (now === undefined) throw new StoreError(400, 'invalid', `Provided Schema does not match Table ${tableId}. Field ${name} is missing in new schema`);
-        if (now.type !== field.type) throw new StoreError(400, 'invalid', `Provided Schema does not match Table ${tableId}. Field ${name} has changed type from ${field.type} to ${now.type}`);
+        if (now === undefined)
+          throw new StoreError(
+            400,
+            'invalid',
+            `Provided Schema does not match Table ${tableId}. Field ${name} is missing in new schema`,
+          );
+        if (now.type !== field.type)
+          throw new StoreError(
+            400,
+            'invalid',
+            `Provided Schema does not match Table ${tableId}. Field ${name} has changed type from ${field.type} to ${now.type}`,
+          );
         if ((field.mode ?? 'NULLABLE') === 'NULLABLE' && now.mode === 'REQUIRED') {
-          throw new StoreError(400, 'invalid', `Provided Schema does not match Table ${tableId}. Field ${name} has changed mode from NULLABLE to REQUIRED`);
+          throw new StoreError(
+            400,
+            'invalid',
+            `Provided Schema does not match Table ${tableId}. Field ${name} has changed mode from NULLABLE to REQUIRED`,
+          );
         }
       }
       for (const [name, field] of incoming) {
         if (!old.has(name) && field.mode === 'REQUIRED') {
-          throw new StoreError(400, 'invalid', `Provided Schema does not match Table ${tableId}. Cannot add required field ${name}`);
+          throw new StoreError(
+            400,
+            'invalid',
+            `Provided Schema does not match Table ${tableId}. Cannot add required field ${name}`,
+          );
         }
       }
       next.schema = { fields: body.schema.fields.map((f) => ({ ...f, mode: f.mode ?? 'NULLABLE' })) };

@@ -1,6 +1,10 @@
 /** The local BigQuery for the sink tests, with the real clients pointed at it. */
 import { type BigQueryConnection } from '../../../io/bigquery/clients';
-import { openBigQueryWarehouse, type BigQueryWarehouse, type BigQueryWarehouseOptions } from '../../../io/bigquery/bigquery_warehouse';
+import {
+  openBigQueryWarehouse,
+  type BigQueryWarehouse,
+  type BigQueryWarehouseOptions,
+} from '../../../io/bigquery/bigquery_warehouse';
 import { startBigQueryEmulator, type BigQueryEmulator } from '../../emulators/bigquery';
 
 export const PROJECT = 'tidemark-test';
