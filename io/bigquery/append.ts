@@ -101,8 +101,10 @@ export async function appendRequest(
   for (;;) {
     if (remaining.length === 0) return { stored: 0, rejected, retries, alreadyExisted: false };
     const sending = remaining;
+    let attempt = 0;
     const response = await backOff(
       async () => {
+        if (attempt++ > 0) retries++;
         let result;
         try {
           result = await writer.appendRows({ serializedRows: sending.map((i) => rows[i]) }, offset).getResult();
@@ -121,11 +123,7 @@ export async function appendRequest(
         maxDelay: policy.maxDelayMs ?? 10_000,
         timeMultiple: 2,
         jitter: 'full',
-        retry: (e: unknown) => {
-          if (!(e instanceof TransientAppendError)) return false;
-          retries++;
-          return true;
-        },
+        retry: (e: unknown) => e instanceof TransientAppendError,
       },
     ).catch((e: unknown) => {
       if (e instanceof TransientAppendError) {
