@@ -33,6 +33,7 @@ import { type DeadLetterRow, type TableDef, type TableName } from '../../schemas
 import { normalizeBatch, type TableWrite } from '../warehouse/batch_builder';
 import { WarehouseQueryError, WarehouseWriteError, shortMessage } from '../warehouse/errors';
 import { keyParts, tableDef } from '../warehouse/row_identity';
+import { parseRfc3339 } from '../warehouse/timestamps';
 import {
   type TableWriteResult,
   type Warehouse,
@@ -118,6 +119,17 @@ interface TablePlan {
   readonly deletes: readonly EncodedRow[];
   readonly upserts: readonly EncodedRow[];
   readonly oversize: readonly EncodedRow[];
+}
+
+/** Longest payload of a dead letter for a refused row, in characters. */
+const MAX_DEAD_LETTER_PAYLOAD_CHARS = 1_000_000;
+/** BigQuery's TIMESTAMP range: 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59.999999Z. */
+const MIN_TIMESTAMP_MS = -62_135_596_800_000;
+const MAX_TIMESTAMP_MS = 253_402_300_799_999;
+
+function inBigQueryRange(value: unknown): boolean {
+  const parsed = typeof value === 'string' ? parseRfc3339(value) : null;
+  return parsed !== null && parsed.epochMs >= MIN_TIMESTAMP_MS && parsed.epochMs <= MAX_TIMESTAMP_MS;
 }
 
 /** Typed key values from a key's canonical text parts, for a CDC DELETE. */
@@ -284,18 +296,23 @@ class StorageWriteWarehouse implements BigQueryWarehouse {
 
   /** A dead letter for a row the service refused: the row itself (already masked) as the payload. */
   private deadLetter(table: TableName, row: WarehouseRow, reason: string): DeadLetterRow {
-    const payload = JSON.stringify({ table, row });
+    const full = JSON.stringify({ table, row });
+    // A row refused for its size would be refused again as a payload: keep its head, and say so.
+    const cap = Math.min(MAX_DEAD_LETTER_PAYLOAD_CHARS, Math.floor(this.maxBytes / 4));
+    const payload = full.length <= cap ? full : `${full.slice(0, cap)}…`;
+    const cut = full.length <= cap ? '' : ` (payload cut to its first ${cap} of ${full.length} characters)`;
     const def = tableDef(table);
     const eventTime = row[def.partitionBy];
     return {
-      id: createHash('sha256').update(payload).digest('hex'),
-      reason: `BigQuery refused the row for table ${table}: ${reason}`,
+      id: createHash('sha256').update(full).digest('hex'),
+      reason: `BigQuery refused the row for table ${table}: ${reason}${cut}`,
       step: SINK_STEP,
       payload,
       payload_encoding: 'masked',
       attributes: { table },
       error_time: new Date((this.options.now ?? Date.now)()).toISOString(),
-      event_time: typeof eventTime === 'string' && def.columns[def.partitionBy].type === 'TIMESTAMP' ? eventTime : null,
+      // Only an instant BigQuery can hold: the dead letter must not be refused for the reason its row was.
+      event_time: def.columns[def.partitionBy].type === 'TIMESTAMP' && inBigQueryRange(eventTime) ? (eventTime as string) : null,
     };
   }
 
