@@ -14,10 +14,10 @@
  *   --create-tables              create the dataset and missing tables from schemas/
  *   --partition-expiration-days N   with --create-tables: drop partitions older than N days
  */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type BigQueryConnection, withEnvironmentEndpoints } from '../io/bigquery/clients';
 import { type BigQueryWarehouseOptions, WRITE_MODES, type WriteMode } from '../io/bigquery/bigquery_warehouse';
-import { parseParam, type QueryParam } from '../io/bigquery/query';
+import { QueryParamError, parseParam, type QueryParam } from '../io/bigquery/query';
 import { positiveNumber } from './options';
 
 export interface BigQueryFlags {
@@ -76,7 +76,15 @@ export function addBigQueryQueryOptions(cmd: Command): Command {
     new Option(
       '--param <name=value[:TYPE]>',
       'named query parameter @name (repeatable; TYPE: STRING (default), INT64, FLOAT64, BOOL, TIMESTAMP, DATE, NUMERIC)',
-    ).argParser((value: string, previous: QueryParam[] | undefined) => [...(previous ?? []), parseParam(value)]),
+    ).argParser((value: string, previous: QueryParam[] | undefined) => {
+      try {
+        return [...(previous ?? []), parseParam(value)];
+      } catch (e) {
+        // Commander reports an InvalidArgumentError as bad usage (exit 2) with the option named.
+        if (e instanceof QueryParamError) throw new InvalidArgumentError(e.message);
+        throw e;
+      }
+    }),
   );
   cmd.addOption(new Option('--dry-run', 'validate the query and print the bytes it would process, without running it'));
   return cmd;

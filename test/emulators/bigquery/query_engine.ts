@@ -22,7 +22,8 @@ import { type BigQueryStore, type Cell, type FieldSchema, StoreError, type Store
 export interface QueryParameter {
   name?: string;
   parameterType?: { type?: string };
-  parameterValue?: { value?: string };
+  /** Text in the REST API; the Node client sends BOOL and FLOAT64 values as JSON booleans and numbers. */
+  parameterValue?: { value?: unknown };
 }
 
 export interface QueryResult {
@@ -80,8 +81,9 @@ export function toDuckDbSql(sql: string): string {
 }
 
 function paramValue(p: QueryParameter): DuckDBValue {
-  const value = p.parameterValue?.value;
-  if (value === undefined || value === null) return null;
+  const raw = p.parameterValue?.value;
+  if (raw === undefined || raw === null) return null;
+  const value = String(raw);
   switch (p.parameterType?.type) {
     case 'INT64':
       return BigInt(value);
@@ -90,6 +92,15 @@ function paramValue(p: QueryParameter): DuckDBValue {
       return Number(value);
     case 'BOOL':
       return value === 'true';
+    case 'TIMESTAMP': {
+      // The client sends 'YYYY-MM-DD HH:MM:SS.ffffff+00:00' or ISO text.
+      const ms = Date.parse(value.replace(' ', 'T'));
+      if (Number.isNaN(ms)) throw new StoreError(400, 'invalidQuery', `Invalid TIMESTAMP parameter value: ${value}`);
+      const micros = /\.(\d{4,6})/.exec(value)?.[1]?.padEnd(6, '0').slice(3) ?? '000';
+      return new DuckDBTimestampTZValue(BigInt(ms) * 1000n + BigInt(micros));
+    }
+    case 'DATE':
+      return new DuckDBDateValue(Math.floor(Date.parse(`${value.slice(0, 10)}T00:00:00Z`) / 86_400_000));
     default:
       return value;
   }
@@ -209,19 +220,19 @@ export async function runQuery(
     const dataset = options.defaultDataset ?? datasets[0];
     if (dataset !== undefined) await connection.run(`USE ${quote(project)}.${quote(dataset)}`);
     const translated = toDuckDbSql(sql);
-    const named: Record<string, DuckDBValue> = {};
-    for (const p of options.params ?? []) {
-      if (p.name === undefined) throw new StoreError(400, 'invalidQuery', 'positional parameters are not supported here');
-      named[p.name] = paramValue(p);
-    }
+    const params = options.params ?? [];
+    // Named (@name → $name) or positional (? stays ?), as the request's parameterMode says.
+    const named: Record<string, DuckDBValue> | DuckDBValue[] = params.every((p) => p.name === undefined)
+      ? params.map(paramValue)
+      : Object.fromEntries(params.map((p) => [p.name ?? '', paramValue(p)]));
     const bytes = String(estimateBytes(store, project, sql));
     let reader;
     try {
       if (options.dryRun === true) {
-        await connection.run(`EXPLAIN ${translated}`, Object.keys(named).length > 0 ? named : undefined);
+        await connection.run(`EXPLAIN ${translated}`, params.length > 0 ? named : undefined);
         return { schema: { fields: [] }, rows: [], totalRows: '0', totalBytesProcessed: bytes };
       }
-      reader = await connection.runAndReadAll(translated, Object.keys(named).length > 0 ? named : undefined);
+      reader = await connection.runAndReadAll(translated, params.length > 0 ? named : undefined);
     } catch (e) {
       throw new StoreError(400, 'invalidQuery', (e as Error).message.split('\n')[0]);
     }
