@@ -174,14 +174,14 @@ export function rowEncoder(table: TableDef, cdc: boolean): RowEncoder {
           message._CHANGE_SEQUENCE_NUMBER = v.toString(16).toUpperCase();
         }
       }
-      return type.encode(type.fromObject(message)).finish();
+      return type.encode(message).finish();
     },
     encodeDelete(keyValues) {
       if (!cdc) throw new Error('deletes need upsert mode (CDC on the default stream)');
       const message = build(keyValues, true);
       message._CHANGE_TYPE = 'DELETE';
       if (version !== undefined) message._CHANGE_SEQUENCE_NUMBER = DELETE_SEQUENCE;
-      return type.encode(type.fromObject(message)).finish();
+      return type.encode(message).finish();
     },
   };
 }
