@@ -68,14 +68,21 @@ describe('local BigQuery servers', () => {
     });
     connection.onConnectionError(() => undefined);
     const writer = new managedwriter.Writer({ connection, protoDescriptor: encoder.descriptor });
-    await assert.rejects(appendRequest(writer, [encoder.encode(eventRow(2))], 0), (e: unknown) => e instanceof AppendError && e.code === 3);
+    await assert.rejects(
+      appendRequest(writer, [encoder.encode(eventRow(2))], 0),
+      (e: unknown) => e instanceof AppendError && e.code === 3,
+    );
     writer.close();
     connection.close();
   });
 
   it('a BUFFERED stream shows rows up to the flushed offset only', async () => {
     const { connection, writer } = await open(managedwriter.BufferedStream);
-    await appendRequest(writer, [0, 1, 2].map((i) => encoder.encode(eventRow(i, 7))), 0);
+    await appendRequest(
+      writer,
+      [0, 1, 2].map((i) => encoder.encode(eventRow(i, 7))),
+      0,
+    );
     assert.equal(emulator.rowsOf(PROJECT, dataset, 'events').length, 0);
     await connection.flushRows({ offset: 1 });
     assert.equal(emulator.rowsOf(PROJECT, dataset, 'events').length, 2);
@@ -86,11 +93,20 @@ describe('local BigQuery servers', () => {
 
   it('insertAll through table.insert lands rows that jobs.insert + getQueryResults read back', async () => {
     const bigquery = bigQueryClient(connectionTo(emulator, dataset));
-    await bigquery.dataset(dataset).table('events').insert([eventRow(1, 9), eventRow(2, 9)]);
+    await bigquery
+      .dataset(dataset)
+      .table('events')
+      .insert([eventRow(1, 9), eventRow(2, 9)]);
     const [job] = await bigquery.createQueryJob({ query: `SELECT COUNT(*) AS n FROM \`${PROJECT}.${dataset}.events\`` });
     const [rows] = await job.getQueryResults();
     assert.deepEqual(rows, [{ n: 2 }]);
-    await assert.rejects(bigquery.dataset(dataset).table('events').insert([{ event_id: 'only-an-id' }]), /PartialFailureError|event_type/);
+    await assert.rejects(
+      bigquery
+        .dataset(dataset)
+        .table('events')
+        .insert([{ event_id: 'only-an-id' }]),
+      /PartialFailureError|event_type/,
+    );
     emulator.store.table(PROJECT, dataset, 'events').rows.length = 0;
   });
 });

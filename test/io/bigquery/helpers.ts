@@ -5,7 +5,7 @@ import {
   type BigQueryWarehouse,
   type BigQueryWarehouseOptions,
 } from '../../../io/bigquery/bigquery_warehouse';
-import { startBigQueryEmulator, type BigQueryEmulator } from '../../emulators/bigquery';
+import { type BigQueryEmulator } from '../../emulators/bigquery';
 
 export const PROJECT = 'tidemark-test';
 
