@@ -197,7 +197,7 @@ export function buildProgram(io: Io = defaultIo): Command {
   ).action(async (flags: RunFlags) => {
     const summary = await run(flags, io);
     printSummary(summary, flags, io);
-    if (!flags.json) await showExamples(resolve(flags.warehouse), io);
+    if (!flags.json && flags.sink !== 'bigquery') await showExamples(resolve(flags.warehouse), io);
   });
 
   addBigQueryQueryOptions(program.command('query'))

@@ -187,6 +187,22 @@ ORDER BY event_id`;
     assert.match(r.err, /needs --dataset/);
   });
 
+  it('CLI: malformed endpoints and dataset names are bad usage (exit 2) naming the option', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--bigquery-endpoint', 'ftp://127.0.0.1:1'], /--bigquery-endpoint must be http\(s\):\/\/host:port/],
+      [['--bigquery-storage-endpoint', 'http://127.0.0.1:1'], /--bigquery-storage-endpoint must be host:port/],
+      [['--bigquery-storage-endpoint', '127.0.0.1'], /--bigquery-storage-endpoint must be host:port/],
+    ];
+    for (const [extra, message] of cases) {
+      const r = await cli(['query', '--target', 'bigquery', ...cliConnection(), ...extra, 'SELECT 1']);
+      assert.equal(r.code, 2, extra.join(' '));
+      assert.match(r.err, message);
+    }
+    const r = await cli(['query', '--target', 'bigquery', '--project', PROJECT, '--dataset', 'x; DROP TABLE y', 'SELECT 1']);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--dataset "x; DROP TABLE y": letters, digits and underscores only/);
+  });
+
   it('CLI: a failing query is a one-line runtime error (exit 1)', async () => {
     const r = await cli(['query', '--target', 'bigquery', ...cliConnection(), 'SELECT * FROM no_such_table']);
     assert.equal(r.code, 1);
