@@ -14,6 +14,14 @@ import {
   runMarketingEvents,
 } from '../pipelines/run_marketing_events';
 import { nonNegativeInteger, positiveNumber, rate } from './options';
+import {
+  type BigQueryQueryFlags,
+  type BigQueryRunFlags,
+  addBigQueryQueryOptions,
+  addBigQueryRunOptions,
+  bigQuerySinkOptions,
+} from './bigquery_options';
+import { runBigQueryQuery } from './query_bigquery';
 import { terminalProgress } from './progress';
 
 /** Where the warehouse lives without --warehouse: a data folder in the project. */
@@ -33,7 +41,7 @@ const defaultIo: Io = {
   isTty: process.stderr.isTTY === true,
 };
 
-interface RunFlags {
+interface RunFlags extends BigQueryRunFlags {
   source: 'generator' | 'file';
   input?: string;
   events?: number;
@@ -46,14 +54,14 @@ interface RunFlags {
   duration?: number;
   warehouse: string;
   masker: 'local';
-  sink: 'duckdb';
+  sink: 'duckdb' | 'bigquery';
   checkpointDir?: string;
   checkpointInterval?: number;
   json?: boolean;
 }
 
 function addRunOptions(cmd: Command, defaultEvents?: number): Command {
-  return cmd
+  cmd
     .addOption(new Option('--source <kind>', 'where messages come from').choices(['generator', 'file']).default('generator'))
     .option('--input <path>', 'JSON Lines file, one message per line (with --source file)')
     .addOption(
@@ -76,7 +84,7 @@ function addRunOptions(cmd: Command, defaultEvents?: number): Command {
     )
     .option('--warehouse <path>', 'DuckDB file of the warehouse', DEFAULT_WAREHOUSE)
     .addOption(new Option('--masker <kind>', 'PII masking engine').choices(['local']).default('local'))
-    .addOption(new Option('--sink <kind>', 'where results go').choices(['duckdb']).default('duckdb'))
+    .addOption(new Option('--sink <kind>', 'where results go').choices(['duckdb', 'bigquery']).default('duckdb'))
     .option('--checkpoint-dir <dir>', 'survive crashes: checkpoint here, resume from here (emptied when the run finishes)')
     .addOption(
       new Option('--checkpoint-interval <ms>', 'processing time between checkpoints (default 1000)').argParser(
@@ -84,6 +92,7 @@ function addRunOptions(cmd: Command, defaultEvents?: number): Command {
       ),
     )
     .option('--json', 'print a one-line JSON summary as the last line of stdout');
+  return addBigQueryRunOptions(cmd);
 }
 
 function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
@@ -109,11 +118,15 @@ function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
       io.err('tidemark: unbounded generator: stop with Ctrl-C (drains), or give --events or --duration\n');
     }
   }
+  if (flags.sink !== 'bigquery' && (flags.dataset !== undefined || flags.createTables)) {
+    throw new UsageError('--dataset and --create-tables go with --sink bigquery');
+  }
   return {
     source,
     warehousePath: resolve(flags.warehouse),
     ...(flags.checkpointDir !== undefined && { checkpointDir: resolve(flags.checkpointDir) }),
     ...(flags.checkpointInterval !== undefined && { checkpointIntervalMs: flags.checkpointInterval }),
+    ...(flags.sink === 'bigquery' && { bigquery: bigQuerySinkOptions(flags, (m) => new UsageError(m)) }),
     ...(flags.duration !== undefined && { durationMs: flags.duration * 1000 }),
   };
 }
@@ -171,6 +184,12 @@ async function showExamples(warehousePath: string, io: Io): Promise<void> {
   }
 }
 
+interface QueryFlags extends BigQueryQueryFlags {
+  warehouse: string;
+  format: 'table' | 'json' | 'csv';
+  target: 'duckdb' | 'bigquery';
+}
+
 export function buildProgram(io: Io = defaultIo): Command {
   const program = new Command('tidemark')
     .description('Streaming ETL for marketing events with Beam semantics')
@@ -188,17 +207,17 @@ export function buildProgram(io: Io = defaultIo): Command {
   ).action(async (flags: RunFlags) => {
     const summary = await run(flags, io);
     printSummary(summary, flags, io);
-    if (!flags.json) await showExamples(resolve(flags.warehouse), io);
+    if (!flags.json && flags.sink !== 'bigquery') await showExamples(resolve(flags.warehouse), io);
   });
 
-  program
-    .command('query')
+  addBigQueryQueryOptions(program.command('query'))
     .description('run SQL against the warehouse')
     .argument('<sql>', 'the query')
     .option('--warehouse <path>', 'DuckDB file of the warehouse', DEFAULT_WAREHOUSE)
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
-    .addOption(new Option('--target <target>', 'which warehouse').choices(['duckdb']).default('duckdb'))
-    .action(async (sql: string, flags: { warehouse: string; format: 'table' | 'json' | 'csv' }) => {
+    .addOption(new Option('--target <target>', 'which warehouse').choices(['duckdb', 'bigquery']).default('duckdb'))
+    .action(async (sql: string, flags: QueryFlags) => {
+      if (flags.target === 'bigquery') return runBigQueryQuery(sql, flags, io, (m) => new UsageError(m));
       // Read-only: a query never creates or alters a warehouse (a mistyped path is an error, not an empty file).
       const warehouse = await openDuckDbWarehouse(resolve(flags.warehouse), { readOnly: true });
       try {

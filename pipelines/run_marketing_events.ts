@@ -10,7 +10,8 @@ import { type Clock, type Instant, type Source, systemClock } from '../sdk';
 import { rawMessagesFromFile } from '../io/files/json_lines_source';
 import { GeneratorSource, type GeneratorSourceOptions } from '../io/generator/generator_source';
 import { openDuckDbWarehouse } from '../io/warehouse/duckdb_warehouse';
-import { type WarehouseBatch } from '../io/warehouse/warehouse';
+import { type Warehouse, type WarehouseBatch } from '../io/warehouse/warehouse';
+import { type BigQueryWarehouseOptions, openBigQueryWarehouse } from '../io/bigquery/bigquery_warehouse';
 import { LocalInfoTypeMasker } from '../transforms/mask_pii';
 import { type RawMessage } from '../transforms/records';
 import { type MarketingPipelineConfig, STEPS, buildMarketingPipeline } from './marketing_events';
@@ -29,6 +30,8 @@ export interface MarketingRunOptions {
   readonly source: SourceSpec;
   /** DuckDB file (created with its folder when missing). */
   readonly warehousePath: string;
+  /** Write to BigQuery instead of the DuckDB file (`--sink bigquery`). */
+  readonly bigquery?: BigQueryWarehouseOptions;
   /** Stop reading after this long and drain: every open window fires, then the run ends. */
   readonly durationMs?: number;
   /** Aborting drains the run the same way (Ctrl-C). */
@@ -96,8 +99,12 @@ function sourceOf(spec: SourceSpec): Source<RawMessage> {
 
 export async function runMarketingEvents(options: MarketingRunOptions): Promise<RunSummary> {
   const clock = options.clock ?? systemClock;
-  if (options.warehousePath !== ':memory:') mkdirSync(dirname(options.warehousePath), { recursive: true });
-  const warehouse = await openDuckDbWarehouse(options.warehousePath);
+  const bigquery = options.bigquery;
+  if (bigquery === undefined && options.warehousePath !== ':memory:')
+    mkdirSync(dirname(options.warehousePath), { recursive: true });
+  const warehouse: Warehouse = bigquery
+    ? await openBigQueryWarehouse(bigquery)
+    : await openDuckDbWarehouse(options.warehousePath);
   try {
     const latencies: number[] = [];
     const onDurable = options.measureLatency
@@ -167,7 +174,7 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
       user_feature_rows: count(STEPS.featureRows),
       elapsed_s: Math.round(elapsed * 1000) / 1000,
       events_per_s: elapsed > 0 ? Math.round(eventsIn / elapsed) : 0,
-      warehouse: options.warehousePath,
+      warehouse: bigquery ? `bigquery:${bigquery.connection.projectId}.${bigquery.connection.datasetId}` : options.warehousePath,
       resumed: result.resumed,
       checkpoints: result.checkpoints,
       ...(options.measureLatency &&
