@@ -13,6 +13,7 @@ import {
   type SourceSpec,
   runMarketingEvents,
 } from '../pipelines/run_marketing_events';
+import { reidentifyCommand } from '../io/dlp/reidentify';
 import { nonNegativeInteger, positiveNumber, rate } from './options';
 import { terminalProgress } from './progress';
 
@@ -46,6 +47,8 @@ interface RunFlags {
   duration?: number;
   warehouse: string;
   masker: 'local';
+  maskingConfig?: string;
+  keyFile?: string;
   sink: 'duckdb';
   json?: boolean;
 }
@@ -74,6 +77,8 @@ function addRunOptions(cmd: Command, defaultEvents?: number): Command {
     )
     .option('--warehouse <path>', 'DuckDB file of the warehouse', DEFAULT_WAREHOUSE)
     .addOption(new Option('--masker <kind>', 'PII masking engine').choices(['local']).default('local'))
+    .option('--masking-config <path>', 'masking configuration in DLP shape (default config/deidentify.json)')
+    .option('--key-file <path>', 'development key file (default data/dev-keys.json, created when missing)')
     .addOption(new Option('--sink <kind>', 'where results go').choices(['duckdb']).default('duckdb'))
     .option('--json', 'print a one-line JSON summary as the last line of stdout');
 }
@@ -104,6 +109,10 @@ function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
   return {
     source,
     warehousePath: resolve(flags.warehouse),
+    masking: {
+      ...(flags.maskingConfig !== undefined && { configPath: resolve(flags.maskingConfig) }),
+      ...(flags.keyFile !== undefined && { keyFile: resolve(flags.keyFile) }),
+    },
     ...(flags.duration !== undefined && { durationMs: flags.duration * 1000 }),
   };
 }
@@ -197,7 +206,28 @@ export function buildProgram(io: Io = defaultIo): Command {
         await warehouse.close();
       }
     });
+  program
+    .command('reidentify')
+    .description('turn pseudonym surrogates back into the originals (authorised use; needs the keys)')
+    .argument('[values...]', 'surrogates, e.g. TIDEMARK_USER(28):…; without values, a JSON array on stdin')
+    .option('--masking-config <path>', 'masking configuration in DLP shape (default config/deidentify.json)')
+    .option('--key-file <path>', 'development key file (default data/dev-keys.json)')
+    .action(async (values: string[], flags: { maskingConfig?: string; keyFile?: string }) => {
+      const stdin = values.length > 0 || process.stdin.isTTY ? undefined : await readStdin();
+      io.out(
+        await reidentifyCommand(values, stdin, {
+          ...(flags.maskingConfig !== undefined && { configPath: resolve(flags.maskingConfig) }),
+          ...(flags.keyFile !== undefined && { keyFile: resolve(flags.keyFile) }),
+        }),
+      );
+    });
   return program;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Runs the command line and returns the exit code. */
