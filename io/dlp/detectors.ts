@@ -5,8 +5,9 @@
  * transforms what is left.
  *
  * Moved here from transforms/mask_pii.ts's hand-made masker, keeping what it had learnt:
- *   - Email: `local@domain.tld`, also with `%40` for `@`. The local part stops at `/ = ? & #`, so in a URL an
- *     address does not swallow the path segment or query parameter name before it.
+ *   - Email: `local@domain.tld`, also with `%40` for `@`. LIKELY when the local part has no URL syntax
+ *     (`% / = ? & #`), so in a URL an address does not swallow the path segment or parameter before it; an
+ *     address with such characters is still found, as POSSIBLE, and loses to the LIKELY one where they overlap.
  *   - Credit card: 13–19 digits, optionally grouped by spaces or dashes, first digit 2–6 (Visa, Mastercard, Amex,
  *     Discover, JCB, Diners, UnionPay), passing Luhn. A number written like a card (groups of four, Amex 4-6-5)
  *     that fails Luhn is no card and no phone.
@@ -44,11 +45,18 @@ export interface Finding {
 // ---------------------------------------------------------------------------------------------------------------
 // Patterns
 
-/** Characters of an email local part: RFC 5322 atext without `/ = ? & #` (URL separators), plus RFC 6531 letters. */
-const LOCAL = "[\\p{L}\\p{N}._%+\\-!$'*^`{|}~]";
+/** Characters of an email local part: RFC 5322 atext without `% / = ? & #` (URL syntax), plus RFC 6531 letters. */
+const LOCAL = "[\\p{L}\\p{N}._+\\-!$'*^`{|}~]";
+/** Every atext character: a second, less likely pattern, so `a&b@x.co` is found when the strict one finds nothing. */
+const LOCAL_FULL = "[\\p{L}\\p{N}._+\\-!$'*^`{|}~%/=?&#]";
 const LABEL = '[\\p{L}\\p{N}](?:[\\p{L}\\p{N}\\-]{0,61}[\\p{L}\\p{N}])?';
-/** The lookbehind keeps each run of local-part characters to one attempt, so a long run costs O(n), not O(n²). */
-const EMAIL = new RegExp(`(?<!${LOCAL})${LOCAL}+(?:@|%40)(?:${LABEL}\\.)+\\p{L}{2,63}(?![\\p{L}\\p{N}\\-])`, 'gu');
+const DOMAIN = `(?:@|%40)(?:${LABEL}\\.)+\\p{L}{2,63}(?![\\p{L}\\p{N}\\-])`;
+/**
+ * The lookbehinds keep each run of local-part characters to one attempt, so a long run costs O(n), not O(n²); the
+ * strict pattern also never starts inside a percent escape (`%20john%40x.com` is found decoded, as `john@x.com`).
+ */
+const EMAIL = new RegExp(`(?<!${LOCAL})(?<!%[0-9A-Fa-f]?)${LOCAL}+${DOMAIN}`, 'gu');
+const EMAIL_FULL = new RegExp(`(?<!${LOCAL_FULL})${LOCAL_FULL}+${DOMAIN}`, 'gu');
 const IPV6 = new RegExp(
   '(?<![\\p{L}\\p{N}_:.])(?:[0-9A-Fa-f]{0,4}:){2,8}(?:(?:\\d{1,3}\\.){3}\\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\\p{L}\\p{N}_]|\\.\\d)',
   'gu',
@@ -249,6 +257,7 @@ const DETECTORS: Record<BuiltInInfoType, Detector> = {
   EMAIL_ADDRESS(text, out) {
     if (!MAYBE_EMAIL.test(text)) return;
     scan(EMAIL, text, (m, i) => out.push({ infoType: 'EMAIL_ADDRESS', start: i, end: i + m.length, likelihood: L.LIKELY }));
+    scan(EMAIL_FULL, text, (m, i) => out.push({ infoType: 'EMAIL_ADDRESS', start: i, end: i + m.length, likelihood: L.POSSIBLE }));
   },
   IP_ADDRESS(text, out) {
     if (text.includes('.')) {
