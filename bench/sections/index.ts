@@ -3,8 +3,9 @@
  * this folder plus one entry here (pipeline, pii, pubsub, bigquery are expected next; see DESIGN.md "Benchmarks").
  */
 import type { Section } from '../section';
+import { piiSection } from './pii';
 import { pipelineSection } from './pipeline';
 import { runnerSection } from './runner';
 import { sessionsSection } from './sessions';
 
-export const SECTIONS: readonly Section[] = [runnerSection, sessionsSection, pipelineSection];
+export const SECTIONS: readonly Section[] = [runnerSection, sessionsSection, pipelineSection, piiSection];

@@ -50,6 +50,19 @@ interface FieldRule {
   readonly label: string;
 }
 
+interface PlanStep {
+  readonly col: number;
+  readonly transform: ValueTransform;
+  /** `column (transformation)`, for failure reasons. */
+  readonly label: string;
+  readonly condition?: FieldRule['condition'];
+}
+
+interface TablePlan {
+  readonly columns: ReadonlyMap<string, number>;
+  readonly steps: readonly PlanStep[];
+}
+
 /** A reversible transformation: a cryptoDeterministicConfig, by its surrogate infoType when it has one. */
 interface Reversible {
   readonly surrogateType?: string;
@@ -217,13 +230,42 @@ export class LocalDlpEngine implements TableDeidentifier {
   }
 
   /** Synchronous unless an AES-SIV surrogate is not cached yet. */
+  /** Column plans by header list: batches of one pipeline share their headers, so the plan is made once. */
+  private plans = new Map<string, TablePlan>();
+
+  private planFor(table: DlpTable): TablePlan {
+    const signature = table.headers.map((h) => h.name).join('\u0000');
+    let plan = this.plans.get(signature);
+    if (plan === undefined) {
+      const columns = new Map<string, number>();
+      table.headers.forEach((h, i) => columns.set(h.name, i));
+      const steps: PlanStep[] = [];
+      if (this.everyCell) {
+        const text = this.everyCell;
+        const transform: ValueTransform = (v, c) => {
+          const s = textOf(v) as string;
+          const out = text(s, c);
+          return isPromise(out) ? out.then((stringValue) => ({ stringValue })) : out === s ? v : { stringValue: out };
+        };
+        table.headers.forEach((h, col) => steps.push({ col, transform, label: `${h.name} (infoTypeTransformations)` }));
+      }
+      for (const rule of this.rules) {
+        for (const f of rule.fields) {
+          const col = columns.get(f);
+          if (col !== undefined) steps.push({ col, transform: rule.transform, label: `${f} (${rule.label})`, ...(rule.condition && { condition: rule.condition }) });
+        }
+      }
+      plan = { columns, steps };
+      if (this.plans.size > 100) this.plans.clear(); // headers are few in practice; never unbounded
+      this.plans.set(signature, plan);
+    }
+    return plan;
+  }
+
+  /** Synchronous unless an AES-SIV surrogate is not cached yet. */
   private deidentifyTable(table: DlpTable): MaybePromise<DeidentifyOutcome> {
-    const columns = new Map<string, number>();
-    table.headers.forEach((h, i) => columns.set(h.name, i));
+    const { columns, steps } = this.planFor(table);
     const width = table.headers.length;
-    const active = this.rules
-      .map((rule) => ({ rule, cols: rule.fields.map((f) => columns.get(f)).filter((i): i is number => i !== undefined) }))
-      .filter((a) => a.cols.length > 0);
     const pending: { row: DlpValue[]; col: number; value: Promise<DlpValue>; label: string }[] = [];
     const rows = new Array<{ values: DlpValue[] }>(table.rows.length);
 
@@ -232,29 +274,19 @@ export class LocalDlpEngine implements TableDeidentifier {
       if (original.length !== width) return { ok: false, reason: `row ${r} has ${original.length} values for ${width} headers` };
       const values = original.slice();
       const ctx: CellContext = { row: original, columns };
-      const apply = (col: number, transform: ValueTransform, label: string) => {
-        const cell = original[col];
-        if (cell === undefined || cell === null || textOf(cell) === undefined) return; // an empty cell stays empty
+      for (let i = 0; i < steps.length; i++) {
+        const step = steps[i];
+        const cell = original[step.col];
+        // An empty cell stays empty; a condition reads the original row.
+        if (cell === undefined || cell === null || textOf(cell) === undefined) continue;
+        if (step.condition !== undefined && !step.condition(original, columns)) continue;
         try {
-          const out = transform(cell, ctx);
-          if (isPromise(out)) pending.push({ row: values, col, value: out, label: `${table.headers[col].name} (${label})` });
-          else values[col] = out;
+          const out = step.transform(cell, ctx);
+          if (isPromise(out)) pending.push({ row: values, col: step.col, value: out, label: step.label });
+          else values[step.col] = out;
         } catch (error) {
-          if (!this.leaveUntransformed) throw new TransformationError(`${table.headers[col].name} (${label}): ${(error as Error).message}`);
+          if (!this.leaveUntransformed) throw new TransformationError(`${step.label}: ${(error as Error).message}`);
         }
-      };
-      if (this.everyCell) {
-        const text = this.everyCell;
-        const cellTransform: ValueTransform = (v, c) => {
-          const s = textOf(v) as string;
-          const out = text(s, c);
-          return isPromise(out) ? out.then((stringValue) => ({ stringValue })) : out === s ? v : { stringValue: out };
-        };
-        for (let c = 0; c < width; c++) apply(c, cellTransform, 'infoTypeTransformations');
-      }
-      for (const { rule, cols } of active) {
-        if (rule.condition && !rule.condition(original, columns)) continue;
-        for (const c of cols) apply(c, rule.transform, rule.label);
       }
       rows[r] = { values };
     }

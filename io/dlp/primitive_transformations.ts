@@ -184,6 +184,7 @@ export function compilePrimitive(pt: PrimitiveTransformation, path: string, cryp
     const surrogateType = c.surrogateInfoType?.name;
     const contextField = c.context?.name;
     const cache = new BoundedCache<string>(cacheSize);
+    const inFlight = new Map<string, Promise<string>>();
     return (v, ctx) => {
       const text = textOf(v);
       if (text === undefined) return v;
@@ -195,13 +196,26 @@ export function compilePrimitive(pt: PrimitiveTransformation, path: string, cryp
       const cacheKey = context === undefined ? `0${text}` : `1${context.length}:${context}${text}`;
       const hit = cache.get(cacheKey);
       if (hit !== undefined) return str(hit);
-      const ad = context === undefined ? [] : [Buffer.from(context, 'utf8')];
-      return siv.seal(Buffer.from(text, 'utf8'), ad).then((sealed) => {
-        const surrogate = Buffer.from(sealed).toString('base64');
-        const out = surrogateType === undefined ? surrogate : annotateSurrogate(surrogateType, surrogate);
-        cache.set(cacheKey, out);
-        return str(out);
-      });
+      // The same id often appears several times in one batch: one encryption, shared while it runs.
+      let running = inFlight.get(cacheKey);
+      if (running === undefined) {
+        const ad = context === undefined ? [] : [Buffer.from(context, 'utf8')];
+        running = siv.seal(Buffer.from(text, 'utf8'), ad).then(
+          (sealed) => {
+            const surrogate = Buffer.from(sealed).toString('base64');
+            const out = surrogateType === undefined ? surrogate : annotateSurrogate(surrogateType, surrogate);
+            cache.set(cacheKey, out);
+            inFlight.delete(cacheKey);
+            return out;
+          },
+          (error: unknown) => {
+            inFlight.delete(cacheKey);
+            throw error;
+          },
+        );
+        inFlight.set(cacheKey, running);
+      }
+      return running.then(str);
     };
   }
   if (pt.dateShiftConfig) {
