@@ -34,9 +34,7 @@ export type CryptoKey =
 export const COMMON_CHARACTERS = ['NUMERIC', 'ALPHA_UPPER_CASE', 'ALPHA_LOWER_CASE', 'PUNCTUATION', 'WHITESPACE'] as const;
 export type CommonCharacters = (typeof COMMON_CHARACTERS)[number];
 
-export type CharsToIgnore =
-  | { readonly charactersToSkip: string }
-  | { readonly commonCharactersToIgnore: CommonCharacters };
+export type CharsToIgnore = { readonly charactersToSkip: string } | { readonly commonCharactersToIgnore: CommonCharacters };
 
 export interface CharacterMaskConfig {
   readonly maskingCharacter?: string;
@@ -68,7 +66,11 @@ export interface PrimitiveTransformation {
     readonly context?: FieldId;
     readonly cryptoKey?: CryptoKey;
   };
-  readonly fixedSizeBucketingConfig?: { readonly lowerBound: DlpValue; readonly upperBound: DlpValue; readonly bucketSize: number };
+  readonly fixedSizeBucketingConfig?: {
+    readonly lowerBound: DlpValue;
+    readonly upperBound: DlpValue;
+    readonly bucketSize: number;
+  };
   readonly bucketingConfig?: { readonly buckets: readonly Bucket[] };
 }
 
@@ -114,7 +116,10 @@ export interface FieldTransformation {
 export interface DeidentifyConfig {
   readonly recordTransformations?: { readonly fieldTransformations: readonly FieldTransformation[] };
   readonly infoTypeTransformations?: InfoTypeTransformations;
-  readonly transformationErrorHandling?: { readonly throwError?: Record<string, never>; readonly leaveUntransformed?: Record<string, never> };
+  readonly transformationErrorHandling?: {
+    readonly throwError?: Record<string, never>;
+    readonly leaveUntransformed?: Record<string, never>;
+  };
 }
 
 export const MATCHING_TYPES = ['MATCHING_TYPE_FULL_MATCH', 'MATCHING_TYPE_PARTIAL_MATCH', 'MATCHING_TYPE_INVERSE_MATCH'] as const;
@@ -295,8 +300,10 @@ class Checker {
       this.problem(`${path}.integerValue`, `expected an integer, got ${describe(obj.integerValue)}`);
     }
     if (obj.floatValue !== undefined) this.number(obj.floatValue, `${path}.floatValue`);
-    if (obj.stringValue !== undefined && typeof obj.stringValue !== 'string') this.problem(`${path}.stringValue`, 'expected a string');
-    if (obj.booleanValue !== undefined && typeof obj.booleanValue !== 'boolean') this.problem(`${path}.booleanValue`, 'expected a boolean');
+    if (obj.stringValue !== undefined && typeof obj.stringValue !== 'string')
+      this.problem(`${path}.stringValue`, 'expected a string');
+    if (obj.booleanValue !== undefined && typeof obj.booleanValue !== 'boolean')
+      this.problem(`${path}.booleanValue`, 'expected a boolean');
   }
 
   cryptoKey(value: unknown, path: string): void {
@@ -316,7 +323,12 @@ class Checker {
       }
     }
     if (obj.kmsWrapped !== undefined) {
-      const k = this.object(obj.kmsWrapped, `${path}.kmsWrapped`, ['wrappedKey', 'cryptoKeyName'], ['wrappedKey', 'cryptoKeyName']);
+      const k = this.object(
+        obj.kmsWrapped,
+        `${path}.kmsWrapped`,
+        ['wrappedKey', 'cryptoKeyName'],
+        ['wrappedKey', 'cryptoKeyName'],
+      );
       if (k) {
         this.string(k.wrappedKey, `${path}.kmsWrapped.wrappedKey`);
         this.string(k.cryptoKeyName, `${path}.kmsWrapped.cryptoKeyName`);
@@ -368,13 +380,15 @@ class Checker {
             const n = this.number(m.numberToMask, `${p}.numberToMask`);
             if (n !== undefined && !Number.isInteger(n)) this.problem(`${p}.numberToMask`, 'must be an integer');
           }
-          if (m.reverseOrder !== undefined && typeof m.reverseOrder !== 'boolean') this.problem(`${p}.reverseOrder`, 'expected a boolean');
+          if (m.reverseOrder !== undefined && typeof m.reverseOrder !== 'boolean')
+            this.problem(`${p}.reverseOrder`, 'expected a boolean');
           if (m.charactersToIgnore !== undefined) {
             this.array(m.charactersToIgnore, `${p}.charactersToIgnore`).forEach((ci, i) => {
               const q = `${p}.charactersToIgnore[${i}]`;
               const o = this.object(ci, q, ['charactersToSkip', 'commonCharactersToIgnore']);
               if (!o) return;
-              if (Object.keys(o).length !== 1) this.problem(q, 'expected exactly one of charactersToSkip, commonCharactersToIgnore');
+              if (Object.keys(o).length !== 1)
+                this.problem(q, 'expected exactly one of charactersToSkip, commonCharactersToIgnore');
               if (o.charactersToSkip !== undefined) this.string(o.charactersToSkip, `${q}.charactersToSkip`);
               if (o.commonCharactersToIgnore !== undefined) {
                 this.oneOf(o.commonCharactersToIgnore, `${q}.commonCharactersToIgnore`, COMMON_CHARACTERS);
@@ -402,7 +416,12 @@ class Checker {
           break;
         }
         case 'dateShiftConfig': {
-          const d = this.object(c, p, ['upperBoundDays', 'lowerBoundDays', 'context', 'cryptoKey'], ['upperBoundDays', 'lowerBoundDays']);
+          const d = this.object(
+            c,
+            p,
+            ['upperBoundDays', 'lowerBoundDays', 'context', 'cryptoKey'],
+            ['upperBoundDays', 'lowerBoundDays'],
+          );
           if (!d) break;
           const up = this.number(d.upperBoundDays, `${p}.upperBoundDays`);
           const low = this.number(d.lowerBoundDays, `${p}.lowerBoundDays`);
@@ -412,7 +431,8 @@ class Checker {
           if (low !== undefined && (!Number.isInteger(low) || Math.abs(low) > 365_250)) {
             this.problem(`${p}.lowerBoundDays`, 'must be an integer within ±365250 days');
           }
-          if (up !== undefined && low !== undefined && low > up) this.problem(p, `lowerBoundDays (${low}) > upperBoundDays (${up})`);
+          if (up !== undefined && low !== undefined && low > up)
+            this.problem(p, `lowerBoundDays (${low}) > upperBoundDays (${up})`);
           if (d.context !== undefined) this.field(d.context, `${p}.context`);
           if (d.cryptoKey !== undefined) this.cryptoKey(d.cryptoKey, `${p}.cryptoKey`);
           if ((d.context === undefined) !== (d.cryptoKey === undefined)) {
@@ -429,8 +449,10 @@ class Checker {
           if (size !== undefined && size <= 0) this.problem(`${p}.bucketSize`, 'must be > 0');
           const lo = numericOf(b.lowerBound as DlpValue | undefined);
           const hi = numericOf(b.upperBound as DlpValue | undefined);
-          if (lo === undefined && b.lowerBound !== undefined) this.problem(`${p}.lowerBound`, 'must be an integerValue or floatValue');
-          if (hi === undefined && b.upperBound !== undefined) this.problem(`${p}.upperBound`, 'must be an integerValue or floatValue');
+          if (lo === undefined && b.lowerBound !== undefined)
+            this.problem(`${p}.lowerBound`, 'must be an integerValue or floatValue');
+          if (hi === undefined && b.upperBound !== undefined)
+            this.problem(`${p}.upperBound`, 'must be an integerValue or floatValue');
           if (lo !== undefined && hi !== undefined && lo >= hi) this.problem(p, 'lowerBound must be below upperBound');
           break;
         }
@@ -462,10 +484,12 @@ class Checker {
       if (o.infoTypes !== undefined) {
         this.array(o.infoTypes, `${q}.infoTypes`).forEach((it, j) => {
           const name = this.infoType(it, `${q}.infoTypes[${j}]`);
-          if (name !== undefined && !known.has(name)) this.problem(`${q}.infoTypes[${j}]`, `${name} is not inspected (not in inspectConfig)`);
+          if (name !== undefined && !known.has(name))
+            this.problem(`${q}.infoTypes[${j}]`, `${name} is not inspected (not in inspectConfig)`);
         });
       }
-      if (o.primitiveTransformation !== undefined) this.primitive(o.primitiveTransformation, `${q}.primitiveTransformation`, 'infoType');
+      if (o.primitiveTransformation !== undefined)
+        this.primitive(o.primitiveTransformation, `${q}.primitiveTransformation`, 'infoType');
     });
   }
 
@@ -530,7 +554,8 @@ export function checkDeidentifyConfig(json: unknown): string[] {
               c.regex(r.pattern, `${q}.regex.pattern`);
               if (r.groupIndexes !== undefined) {
                 c.array(r.groupIndexes, `${q}.regex.groupIndexes`).forEach((g, j) => {
-                  if (!Number.isInteger(g) || (g as number) < 0) c.problem(`${q}.regex.groupIndexes[${j}]`, 'expected a group number ≥ 0');
+                  if (!Number.isInteger(g) || (g as number) < 0)
+                    c.problem(`${q}.regex.groupIndexes[${j}]`, 'expected a group number ≥ 0');
                 });
               }
             }
@@ -562,7 +587,12 @@ export function checkDeidentifyConfig(json: unknown): string[] {
             const r = c.object(rule, `${q}.rules[${j}]`, ['exclusionRule'], ['exclusionRule']);
             if (!r || r.exclusionRule === undefined) return;
             const e = `${q}.rules[${j}].exclusionRule`;
-            const ex = c.object(r.exclusionRule, e, ['regex', 'dictionary', 'excludeInfoTypes', 'matchingType'], ['matchingType']);
+            const ex = c.object(
+              r.exclusionRule,
+              e,
+              ['regex', 'dictionary', 'excludeInfoTypes', 'matchingType'],
+              ['matchingType'],
+            );
             if (!ex) return;
             const kinds = ['regex', 'dictionary', 'excludeInfoTypes'].filter((k) => ex[k] !== undefined);
             if (kinds.length !== 1) c.problem(e, 'expected exactly one of regex, dictionary, excludeInfoTypes');
@@ -577,7 +607,8 @@ export function checkDeidentifyConfig(json: unknown): string[] {
               if (x) {
                 c.array(x.infoTypes, `${e}.excludeInfoTypes.infoTypes`, true).forEach((it, k) => {
                   const name = c.infoType(it, `${e}.excludeInfoTypes.infoTypes[${k}]`);
-                  if (name !== undefined && !known.has(name)) c.problem(`${e}.excludeInfoTypes.infoTypes[${k}]`, `${name} is not inspected`);
+                  if (name !== undefined && !known.has(name))
+                    c.problem(`${e}.excludeInfoTypes.infoTypes[${k}]`, `${name} is not inspected`);
                 });
               }
             }
@@ -588,16 +619,22 @@ export function checkDeidentifyConfig(json: unknown): string[] {
   }
 
   const p = 'deidentifyConfig';
-  const dc = c.object(root.deidentifyConfig, p, ['recordTransformations', 'infoTypeTransformations', 'transformationErrorHandling']);
+  const dc = c.object(root.deidentifyConfig, p, [
+    'recordTransformations',
+    'infoTypeTransformations',
+    'transformationErrorHandling',
+  ]);
   if (!dc) return c.problems;
   if ((dc.recordTransformations === undefined) === (dc.infoTypeTransformations === undefined)) {
     c.problem(p, 'expected exactly one of recordTransformations, infoTypeTransformations (as in DLP)');
   }
   if (dc.transformationErrorHandling !== undefined) {
     const h = c.object(dc.transformationErrorHandling, `${p}.transformationErrorHandling`, ['throwError', 'leaveUntransformed']);
-    if (h && Object.keys(h).length !== 1) c.problem(`${p}.transformationErrorHandling`, 'expected exactly one of throwError, leaveUntransformed');
+    if (h && Object.keys(h).length !== 1)
+      c.problem(`${p}.transformationErrorHandling`, 'expected exactly one of throwError, leaveUntransformed');
   }
-  if (dc.infoTypeTransformations !== undefined) c.infoTypeTransformations(dc.infoTypeTransformations, `${p}.infoTypeTransformations`, known);
+  if (dc.infoTypeTransformations !== undefined)
+    c.infoTypeTransformations(dc.infoTypeTransformations, `${p}.infoTypeTransformations`, known);
   if (dc.recordTransformations !== undefined) {
     const q = `${p}.recordTransformations`;
     const rt = c.object(dc.recordTransformations, q, ['fieldTransformations'], ['fieldTransformations']);
@@ -618,7 +655,8 @@ export function checkDeidentifyConfig(json: unknown): string[] {
           c.problem(r, 'expected exactly one of primitiveTransformation, infoTypeTransformations');
         }
         if (o.condition !== undefined) c.condition(o.condition, `${r}.condition`);
-        if (o.primitiveTransformation !== undefined) c.primitive(o.primitiveTransformation, `${r}.primitiveTransformation`, 'record');
+        if (o.primitiveTransformation !== undefined)
+          c.primitive(o.primitiveTransformation, `${r}.primitiveTransformation`, 'record');
         if (o.infoTypeTransformations !== undefined) {
           if (known.size === 0) c.problem(`${r}.infoTypeTransformations`, 'needs inspectConfig.infoTypes to say what to find');
           c.infoTypeTransformations(o.infoTypeTransformations, `${r}.infoTypeTransformations`, known);

@@ -133,7 +133,8 @@ interface DigitGroup {
 function digitGroups(text: string): DigitGroup[] {
   const groups: DigitGroup[] = [];
   const re = /\d+/g;
-  for (let m = re.exec(text); m !== null; m = re.exec(text)) groups.push({ start: m.index, end: m.index + m[0].length, digits: m[0] });
+  for (let m = re.exec(text); m !== null; m = re.exec(text))
+    groups.push({ start: m.index, end: m.index + m[0].length, digits: m[0] });
   return groups;
 }
 
@@ -196,7 +197,12 @@ function classifyDigits(text: string, base: number, out: Finding[]): void {
     if (all.length <= 15) {
       // The whole run, including a leading '+' / '(' and a closing ')'.
       if (all.length >= 7) {
-        out.push({ infoType: 'PHONE_NUMBER', start: base, end: base + text.length, likelihood: phoneLikelihood(text, groups, first, last, all.length) });
+        out.push({
+          infoType: 'PHONE_NUMBER',
+          start: base,
+          end: base + text.length,
+          likelihood: phoneLikelihood(text, groups, first, last, all.length),
+        });
       }
       return;
     }
@@ -257,7 +263,9 @@ const DETECTORS: Record<BuiltInInfoType, Detector> = {
   EMAIL_ADDRESS(text, out) {
     if (!MAYBE_EMAIL.test(text)) return;
     scan(EMAIL, text, (m, i) => out.push({ infoType: 'EMAIL_ADDRESS', start: i, end: i + m.length, likelihood: L.LIKELY }));
-    scan(EMAIL_FULL, text, (m, i) => out.push({ infoType: 'EMAIL_ADDRESS', start: i, end: i + m.length, likelihood: L.POSSIBLE }));
+    scan(EMAIL_FULL, text, (m, i) =>
+      out.push({ infoType: 'EMAIL_ADDRESS', start: i, end: i + m.length, likelihood: L.POSSIBLE }),
+    );
   },
   IP_ADDRESS(text, out) {
     if (text.includes('.')) {

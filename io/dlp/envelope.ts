@@ -99,7 +99,12 @@ function openWith(sealed: string, masterKeyOf: (name: string) => Uint8Array): st
   const [, name, wrapped, iv, body] = parts;
   const master = masterKeyOf(name);
   const wrappedBytes = Buffer.from(wrapped, 'base64');
-  const dataKey = gcmOpen(master, wrappedBytes.subarray(0, IV_BYTES), wrappedBytes.subarray(IV_BYTES), Buffer.from(`${ENVELOPE_PREFIX}:${name}`));
+  const dataKey = gcmOpen(
+    master,
+    wrappedBytes.subarray(0, IV_BYTES),
+    wrappedBytes.subarray(IV_BYTES),
+    Buffer.from(`${ENVELOPE_PREFIX}:${name}`),
+  );
   const header = `${ENVELOPE_PREFIX}:${name}:${wrapped}`;
   return gcmOpen(dataKey, Buffer.from(iv, 'base64'), Buffer.from(body, 'base64'), Buffer.from(header)).toString('utf8');
 }
@@ -112,7 +117,8 @@ export async function encryptPayload(text: string, keys: KeySource, masterName =
 /** Opens a sealed payload with the master key it names, taken from `keys`; throws EnvelopeError otherwise. */
 export async function decryptPayload(sealed: string, keys: KeySource): Promise<string> {
   const name = sealed.split(':')[1];
-  if (!sealed.startsWith(`${ENVELOPE_PREFIX}:`) || name === undefined) throw new EnvelopeError(`not a ${ENVELOPE_PREFIX} sealed payload`);
+  if (!sealed.startsWith(`${ENVELOPE_PREFIX}:`) || name === undefined)
+    throw new EnvelopeError(`not a ${ENVELOPE_PREFIX} sealed payload`);
   const master = await keys.key(name, 32);
   requireAes256(master, name);
   return openWith(sealed, () => master);

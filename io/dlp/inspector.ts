@@ -7,7 +7,13 @@
  *   4. overlapping findings are resolved to one: the more likely, then the longer, then the earlier.
  * Findings come back sorted by start, without overlaps, ready for a transformation to replace them.
  */
-import { type BuiltInInfoType, BUILT_IN_INFO_TYPES, type ExclusionRule, type InspectConfig, type MatchingType } from './deidentify_config';
+import {
+  type BuiltInInfoType,
+  BUILT_IN_INFO_TYPES,
+  type ExclusionRule,
+  type InspectConfig,
+  type MatchingType,
+} from './deidentify_config';
 import { type Finding, detectBuiltIns, likelihoodRank } from './detectors';
 
 export type Inspector = (text: string) => Finding[];
@@ -29,7 +35,8 @@ function customDetector(ct: NonNullable<InspectConfig['customInfoTypes']>[number
     const re = wordListRegex(ct.dictionary.wordList.words);
     return (text, out) => {
       re.lastIndex = 0;
-      for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push({ infoType, start: m.index, end: m.index + m[0].length, likelihood });
+      for (let m = re.exec(text); m !== null; m = re.exec(text))
+        out.push({ infoType, start: m.index, end: m.index + m[0].length, likelihood });
     };
   }
   const groups = ct.regex?.groupIndexes;
@@ -127,7 +134,8 @@ export function compileInspector(config: InspectConfig = {}): Inspector {
     for (const c of custom) c(text, all);
     if (all.length === 0) return all;
     const candidates = all.filter((f) => f.likelihood >= min);
-    const kept = rules.size === 0 ? candidates : candidates.filter((f) => !(rules.get(f.infoType) ?? []).some((ex) => ex(f, text, all)));
+    const kept =
+      rules.size === 0 ? candidates : candidates.filter((f) => !(rules.get(f.infoType) ?? []).some((ex) => ex(f, text, all)));
     return resolveOverlaps(kept);
   };
 }

@@ -61,7 +61,12 @@ function readKeyFile(path: string): KeyFileJson | undefined {
     throw new KeySourceError(`the key file ${path} is not JSON`);
   }
   const keys = (json as { keys?: unknown } | null)?.keys;
-  if (keys === null || typeof keys !== 'object' || Array.isArray(keys) || Object.values(keys).some((v) => typeof v !== 'string')) {
+  if (
+    keys === null ||
+    typeof keys !== 'object' ||
+    Array.isArray(keys) ||
+    Object.values(keys).some((v) => typeof v !== 'string')
+  ) {
     throw new KeySourceError(`the key file ${path} must hold {"keys": {"<name>": "<base64>"}}`);
   }
   return json as KeyFileJson;
@@ -151,9 +156,14 @@ export class KmsKeySource implements KeySource {
       typeof keys === 'object' &&
       !Array.isArray(keys) &&
       Object.values(keys).every(
-        (k) => k !== null && typeof k === 'object' && typeof (k as Obj).cryptoKeyName === 'string' && typeof (k as Obj).wrappedKey === 'string',
+        (k) =>
+          k !== null &&
+          typeof k === 'object' &&
+          typeof (k as Obj).cryptoKeyName === 'string' &&
+          typeof (k as Obj).wrappedKey === 'string',
       );
-    if (!valid) throw new KeySourceError(`${path} must hold {"keys": {"<name>": {"cryptoKeyName": "...", "wrappedKey": "<base64>"}}}`);
+    if (!valid)
+      throw new KeySourceError(`${path} must hold {"keys": {"<name>": {"cryptoKeyName": "...", "wrappedKey": "<base64>"}}}`);
     return new KmsKeySource(json as WrappedKeysJson, clientOptions, `KMS-wrapped keys from ${path}`);
   }
 

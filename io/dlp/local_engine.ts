@@ -79,14 +79,18 @@ export interface LocalEngineOptions {
 function cryptoKeysOf(config: DeidentifyConfig): { path: string; key: CryptoKey; use: 'hmac' | 'siv' }[] {
   const out: { path: string; key: CryptoKey; use: 'hmac' | 'siv' }[] = [];
   const visitPrimitive = (pt: PrimitiveTransformation, path: string) => {
-    if (pt.cryptoHashConfig) out.push({ path: `${path}.cryptoHashConfig.cryptoKey`, key: pt.cryptoHashConfig.cryptoKey, use: 'hmac' });
+    if (pt.cryptoHashConfig)
+      out.push({ path: `${path}.cryptoHashConfig.cryptoKey`, key: pt.cryptoHashConfig.cryptoKey, use: 'hmac' });
     if (pt.cryptoDeterministicConfig) {
       out.push({ path: `${path}.cryptoDeterministicConfig.cryptoKey`, key: pt.cryptoDeterministicConfig.cryptoKey, use: 'siv' });
     }
-    if (pt.dateShiftConfig?.cryptoKey) out.push({ path: `${path}.dateShiftConfig.cryptoKey`, key: pt.dateShiftConfig.cryptoKey, use: 'hmac' });
+    if (pt.dateShiftConfig?.cryptoKey)
+      out.push({ path: `${path}.dateShiftConfig.cryptoKey`, key: pt.dateShiftConfig.cryptoKey, use: 'hmac' });
   };
   const visitInfoTypes = (it: InfoTypeTransformations, path: string) =>
-    it.transformations.forEach((t, i) => visitPrimitive(t.primitiveTransformation, `${path}.transformations[${i}].primitiveTransformation`));
+    it.transformations.forEach((t, i) =>
+      visitPrimitive(t.primitiveTransformation, `${path}.transformations[${i}].primitiveTransformation`),
+    );
   if (config.infoTypeTransformations) visitInfoTypes(config.infoTypeTransformations, 'deidentifyConfig.infoTypeTransformations');
   config.recordTransformations?.fieldTransformations.forEach((ft, i) => {
     const path = `deidentifyConfig.recordTransformations.fieldTransformations[${i}]`;
@@ -161,7 +165,9 @@ export class LocalDlpEngine implements TableDeidentifier {
     for (const { path, key, use } of cryptoKeysOf(dc)) {
       const bytes = await resolveKey(keys, key, use);
       if (bytes.length !== 32 && bytes.length !== 64) {
-        throw new DeidentifyConfigError('masking configuration', [`${path}: the key must have 32 or 64 bytes, has ${bytes.length}`]);
+        throw new DeidentifyConfigError('masking configuration', [
+          `${path}: the key must have 32 or 64 bytes, has ${bytes.length}`,
+        ]);
       }
       if (use === 'hmac') hmacKeys.set(path, bytes);
       else sivs.set(path, await AesSiv.create(bytes));
@@ -211,10 +217,23 @@ export class LocalDlpEngine implements TableDeidentifier {
         };
         label = 'infoTypeTransformations';
       }
-      rules.push({ fields: ft.fields.map((f) => f.name), transform, label, ...(ft.condition && { condition: compileCondition(ft.condition) }) });
+      rules.push({
+        fields: ft.fields.map((f) => f.name),
+        transform,
+        label,
+        ...(ft.condition && { condition: compileCondition(ft.condition) }),
+      });
     });
-    const everyCell = dc.infoTypeTransformations ? infoTypes(dc.infoTypeTransformations, 'deidentifyConfig.infoTypeTransformations') : undefined;
-    return new LocalDlpEngine(rules, everyCell, dc.transformationErrorHandling?.leaveUntransformed !== undefined, reversibles, inspect);
+    const everyCell = dc.infoTypeTransformations
+      ? infoTypes(dc.infoTypeTransformations, 'deidentifyConfig.infoTypeTransformations')
+      : undefined;
+    return new LocalDlpEngine(
+      rules,
+      everyCell,
+      dc.transformationErrorHandling?.leaveUntransformed !== undefined,
+      reversibles,
+      inspect,
+    );
   }
 
   async deidentify(table: DlpTable): Promise<DeidentifyOutcome> {
@@ -252,7 +271,13 @@ export class LocalDlpEngine implements TableDeidentifier {
       for (const rule of this.rules) {
         for (const f of rule.fields) {
           const col = columns.get(f);
-          if (col !== undefined) steps.push({ col, transform: rule.transform, label: `${f} (${rule.label})`, ...(rule.condition && { condition: rule.condition }) });
+          if (col !== undefined)
+            steps.push({
+              col,
+              transform: rule.transform,
+              label: `${f} (${rule.label})`,
+              ...(rule.condition && { condition: rule.condition }),
+            });
         }
       }
       plan = { columns, steps };
@@ -314,7 +339,9 @@ export class LocalDlpEngine implements TableDeidentifier {
    */
   async reidentify(text: string, context?: string): Promise<string> {
     const ad = context === undefined ? [] : [Buffer.from(context, 'utf8')];
-    const named = new Map(this.reversibles.filter((r) => r.surrogateType !== undefined).map((r) => [r.surrogateType as string, r]));
+    const named = new Map(
+      this.reversibles.filter((r) => r.surrogateType !== undefined).map((r) => [r.surrogateType as string, r]),
+    );
     const open = async (r: Reversible, surrogate: string): Promise<string> =>
       Buffer.from(await r.siv.open(Buffer.from(surrogate, 'base64'), r.contextField === undefined ? [] : ad)).toString('utf8');
 

@@ -19,7 +19,9 @@ export const DEFAULT_MASKING_CONFIG = resolve(__dirname, '..', '..', 'config', '
 export function readMaskingConfig(path: string = DEFAULT_MASKING_CONFIG): MaskingConfig {
   const source = loadDeidentifyConfig(path);
   if (source.kind === 'template') {
-    throw new DeidentifyConfigError(path, ['a deidentify template is read by Cloud DLP only; the local engine needs the JSON file']);
+    throw new DeidentifyConfigError(path, [
+      'a deidentify template is read by Cloud DLP only; the local engine needs the JSON file',
+    ]);
   }
   return source.config;
 }
@@ -48,7 +50,11 @@ export async function userKeyFunction(config: MaskingConfig, keys: KeySource): P
 }
 
 /** A TablePiiMasker over `deidentifier`, with user keys and envelope-encrypted dead letters from `keys`. */
-export async function createTableMasker(deidentifier: TableDeidentifier, config: MaskingConfig, keys: KeySource): Promise<TablePiiMasker> {
+export async function createTableMasker(
+  deidentifier: TableDeidentifier,
+  config: MaskingConfig,
+  keys: KeySource,
+): Promise<TablePiiMasker> {
   const userKey = await userKeyFunction(config, keys);
   const envelope = await PayloadEnvelope.create(keys);
   return new TablePiiMasker({
@@ -68,7 +74,9 @@ export interface LocalMaskerOptions {
 }
 
 /** The `--masker local` masker: the local engine behind a TablePiiMasker. */
-export async function createLocalMasker(options: LocalMaskerOptions = {}): Promise<{ masker: TablePiiMasker; engine: LocalDlpEngine }> {
+export async function createLocalMasker(
+  options: LocalMaskerOptions = {},
+): Promise<{ masker: TablePiiMasker; engine: LocalDlpEngine }> {
   const config = readMaskingConfig(options.configPath);
   const keys = options.keys ?? new LocalKeyFile(options.keyFile);
   const engine = await LocalDlpEngine.create(config, keys);

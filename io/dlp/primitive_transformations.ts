@@ -151,7 +151,12 @@ const str = (stringValue: string): DlpValue => ({ stringValue });
  * Compiles one primitive transformation. `path` is its JSON path in the configuration (keys are resolved by it);
  * `cacheSize` bounds the per-transformation cache of surrogates (user ids repeat, and AES-SIV is the slow part).
  */
-export function compilePrimitive(pt: PrimitiveTransformation, path: string, crypto: ResolvedCrypto, cacheSize = 100_000): ValueTransform {
+export function compilePrimitive(
+  pt: PrimitiveTransformation,
+  path: string,
+  crypto: ResolvedCrypto,
+  cacheSize = 100_000,
+): ValueTransform {
   if (pt.replaceConfig) {
     const v = pt.replaceConfig.newValue;
     return () => v;

@@ -49,11 +49,16 @@ export class ReidentifyInputError extends Error {
  * objects from `tidemark query --format json`). Returns the output text: one original per line for values, a
  * JSON array of rows for rows.
  */
-export async function reidentifyCommand(values: readonly string[], stdin: string | undefined, options: ReidentifyOptions = {}): Promise<string> {
+export async function reidentifyCommand(
+  values: readonly string[],
+  stdin: string | undefined,
+  options: ReidentifyOptions = {},
+): Promise<string> {
   const keys = options.keys ?? new LocalKeyFile(options.keyFile);
   const engine = await LocalDlpEngine.create(readMaskingConfig(options.configPath ?? DEFAULT_MASKING_CONFIG), keys);
   if (values.length > 0) return `${(await reidentifyValues(values, engine)).join('\n')}\n`;
-  if (stdin === undefined || stdin.trim() === '') throw new ReidentifyInputError('give surrogate values, or a JSON array on stdin');
+  if (stdin === undefined || stdin.trim() === '')
+    throw new ReidentifyInputError('give surrogate values, or a JSON array on stdin');
   let json: unknown;
   try {
     json = JSON.parse(stdin);

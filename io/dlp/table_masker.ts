@@ -125,7 +125,8 @@ export class TablePiiMasker implements PiiMasker {
   /** The result must be the same shape, and the id columns must have changed. */
   private check(sent: DlpTable, outcome: Extract<DeidentifyOutcome, { ok: true }>): string | undefined {
     const got = outcome.table;
-    if (got.rows.length !== sent.rows.length) return `${this.description} returned ${got.rows.length} rows for ${sent.rows.length}`;
+    if (got.rows.length !== sent.rows.length)
+      return `${this.description} returned ${got.rows.length} rows for ${sent.rows.length}`;
     const names = got.headers.map((h) => h.name).join(',');
     if (names !== this.columns.join(',')) return `${this.description} returned other columns (${names})`;
     for (let r = 0; r < sent.rows.length; r++) {
@@ -150,7 +151,12 @@ export class TablePiiMasker implements PiiMasker {
       if (typeof read(src, path) !== 'string') continue; // an empty cell: nothing was there
       const cell = values[c];
       const text =
-        cell.stringValue ?? (cell.integerValue !== undefined ? String(cell.integerValue) : cell.floatValue !== undefined ? String(cell.floatValue) : '');
+        cell.stringValue ??
+        (cell.integerValue !== undefined
+          ? String(cell.integerValue)
+          : cell.floatValue !== undefined
+            ? String(cell.floatValue)
+            : '');
       if (path.length === 1) ev[path[0]] = text;
       else ev[path[0]] = { ...(ev[path[0]] as Record<string, unknown>), [path[1]]: text };
     }

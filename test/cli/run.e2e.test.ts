@@ -94,7 +94,7 @@ describe('tidemark run (generator → pipeline → DuckDB), against the ground t
   it('dead-letter payloads are envelope-encrypted, and an authorised reader (the key source) gets them back', async () => {
     const rows = query<{ id: string; payload: string; payload_encoding: string }>(
       warehouse,
-      "SELECT id, payload, payload_encoding FROM dead_letter WHERE payload IS NOT NULL ORDER BY id LIMIT 20",
+      'SELECT id, payload, payload_encoding FROM dead_letter WHERE payload IS NOT NULL ORDER BY id LIMIT 20',
     );
     assert.ok(rows.length > 0);
     const sent = new Map(messages.map((m) => [m.id, m.data]));

@@ -38,7 +38,10 @@ const piiArb = fc.oneof(
   fc.ipV6().filter((ip) => /[0-9a-f]/i.test(ip)),
   fc.stringMatching(/^\+[1-9]\d{9,12}$/),
 );
-const proseArb = fc.string({ maxLength: 40, unit: fc.constantFrom('a', 'Z', ' ', '.', ',', '-', ':', '@', '7', '(', 'é', '😀', '\n') });
+const proseArb = fc.string({
+  maxLength: 40,
+  unit: fc.constantFrom('a', 'Z', ' ', '.', ',', '-', ':', '@', '7', '(', 'é', '😀', '\n'),
+});
 
 describe('the pipeline masker (local engine, config/deidentify.json)', () => {
   it('replaces, masks and pseudonymizes the PII fields and scans free text, as configured', async () => {
@@ -81,7 +84,9 @@ describe('the pipeline masker (local engine, config/deidentify.json)', () => {
     assert.ok(flat.ok);
     assert.equal(flat.event.utm_campaign, 'promo [EMAIL_ADDRESS]');
     assert.equal(flat.event.campaign_id, 'cmp_4155550123');
-    const nested = await maskOne(parsedEvent({ utm_campaign: undefined, campaign: { source: 'google', name: 'promo_ann@example.com' } }));
+    const nested = await maskOne(
+      parsedEvent({ utm_campaign: undefined, campaign: { source: 'google', name: 'promo_ann@example.com' } }),
+    );
     assert.ok(nested.ok);
     assert.deepEqual(nested.event.campaign, { source: 'google', name: '[EMAIL_ADDRESS]' }, "'promo_' is part of the address");
   });
@@ -259,7 +264,10 @@ describe('maskPii on the direct runner', () => {
             ? { ok: false as const, reason: 'INVALID_ARGUMENT: refused' }
             : {
                 ok: true as const,
-                table: { headers: table.headers, rows: table.rows.map((r) => ({ values: r.values.map(() => ({ stringValue: 'x' })) })) },
+                table: {
+                  headers: table.headers,
+                  rows: table.rows.map((r) => ({ values: r.values.map(() => ({ stringValue: 'x' })) })),
+                },
               },
         );
       },
@@ -287,7 +295,12 @@ describe('maskPii on the direct runner', () => {
       deidentify: (table) => Promise.resolve({ ok: true, table }),
       close: () => Promise.resolve(),
     };
-    const careless = new Masker({ deidentifier: identity, columns: ['user_id'], userKey: (id) => id, protectPayload: (t) => masker.protectPayload(t) });
+    const careless = new Masker({
+      deidentifier: identity,
+      columns: ['user_id'],
+      userKey: (id) => id,
+      protectPayload: (t) => masker.protectPayload(t),
+    });
     const [outcome] = await careless.maskBatch([parsedEvent()]);
     assert.ok(!outcome.ok && /user_key came back unchanged/.test(outcome.reason));
   });

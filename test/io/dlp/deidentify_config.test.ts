@@ -35,12 +35,20 @@ describe('masking configuration (DLP shape)', () => {
   const refused: [string, unknown, string[]][] = [
     [
       'an unsupported transformation (format-preserving encryption)',
-      withField({ fields: [{ name: 'card' }], primitiveTransformation: { cryptoReplaceFfxFpeConfig: { commonAlphabet: 'NUMERIC' } } }),
+      withField({
+        fields: [{ name: 'card' }],
+        primitiveTransformation: { cryptoReplaceFfxFpeConfig: { commonAlphabet: 'NUMERIC' } },
+      }),
       [`${FT}[0].primitiveTransformation.cryptoReplaceFfxFpeConfig: not supported`],
     ],
     [
       'record suppressions and image transformations',
-      { deidentifyConfig: { recordTransformations: { fieldTransformations: [], recordSuppressions: [] }, imageTransformations: {} } },
+      {
+        deidentifyConfig: {
+          recordTransformations: { fieldTransformations: [], recordSuppressions: [] },
+          imageTransformations: {},
+        },
+      },
       [
         'deidentifyConfig.imageTransformations: not supported',
         'deidentifyConfig.recordTransformations.recordSuppressions: not supported',
@@ -54,15 +62,22 @@ describe('masking configuration (DLP shape)', () => {
           infoTypes: [{ name: 'PERSON_NAME' }, { name: 'EMAIL_ADDRESS' }],
           ruleSet: [{ infoTypes: [{ name: 'EMAIL_ADDRESS' }], rules: [{ hotwordRule: {} }] }],
         },
-        deidentifyConfig: { infoTypeTransformations: { transformations: [{ primitiveTransformation: { replaceWithInfoTypeConfig: {} } }] } },
+        deidentifyConfig: {
+          infoTypeTransformations: { transformations: [{ primitiveTransformation: { replaceWithInfoTypeConfig: {} } }] },
+        },
       },
-      ['inspectConfig.infoTypes[0]: PERSON_NAME has no local detector', 'inspectConfig.ruleSet[0].rules[0].hotwordRule: not supported'],
+      [
+        'inspectConfig.infoTypes[0]: PERSON_NAME has no local detector',
+        'inspectConfig.ruleSet[0].rules[0].hotwordRule: not supported',
+      ],
     ],
     [
       'a complex condition (OR, nested expressions)',
       withField({
         fields: [{ name: 'v' }],
-        condition: { expressions: { logicalOperator: 'OR', conditions: { conditions: [{ field: { name: 'x' }, operator: 'LIKE' }] } } },
+        condition: {
+          expressions: { logicalOperator: 'OR', conditions: { conditions: [{ field: { name: 'x' }, operator: 'LIKE' }] } },
+        },
         primitiveTransformation: { replaceConfig: { newValue: { stringValue: 'x' } } },
       }),
       [
@@ -75,13 +90,21 @@ describe('masking configuration (DLP shape)', () => {
       {
         inspectConfig: {
           infoTypes: [{ name: 'EMAIL_ADDRESS' }],
-          ruleSet: [{ infoTypes: [{ name: 'EMAIL_ADDRESS' }], rules: [{ exclusionRule: { regex: { pattern: '(' }, matchingType: 'MATCHING_TYPE_FULL_MATCH' } }] }],
+          ruleSet: [
+            {
+              infoTypes: [{ name: 'EMAIL_ADDRESS' }],
+              rules: [{ exclusionRule: { regex: { pattern: '(' }, matchingType: 'MATCHING_TYPE_FULL_MATCH' } }],
+            },
+          ],
         },
         deidentifyConfig: {
           recordTransformations: {
             fieldTransformations: [
               { fields: [{ name: 'a' }], primitiveTransformation: { characterMaskConfig: { maskingCharacter: '##' } } },
-              { fields: [{ name: 'b' }], primitiveTransformation: { cryptoHashConfig: { cryptoKey: { unwrapped: { key: 'c2hvcnQ=' } } } } },
+              {
+                fields: [{ name: 'b' }],
+                primitiveTransformation: { cryptoHashConfig: { cryptoKey: { unwrapped: { key: 'c2hvcnQ=' } } } },
+              },
               {
                 fields: [{ name: 'c' }],
                 primitiveTransformation: {
@@ -106,7 +129,10 @@ describe('masking configuration (DLP shape)', () => {
         deidentifyConfig: {
           recordTransformations: {
             fieldTransformations: [
-              { fields: [{ name: 'email' }], primitiveTransformation: { redactConfig: {}, replaceConfig: { newValue: { stringValue: 'x' } } } },
+              {
+                fields: [{ name: 'email' }],
+                primitiveTransformation: { redactConfig: {}, replaceConfig: { newValue: { stringValue: 'x' } } },
+              },
               { fields: [{ name: 'email' }], primitiveTransformation: { replaceWithInfoTypeConfig: {} } },
             ],
           },
@@ -125,20 +151,30 @@ describe('masking configuration (DLP shape)', () => {
   for (const [what, config, expected] of refused) {
     it(`refuses ${what}, naming each part by its JSON path`, () => {
       const problems = checkDeidentifyConfig(config);
-      for (const e of expected) assert.ok(problems.some((p) => p.startsWith(e)), `missing "${e}" in:\n${problems.join('\n')}`);
+      for (const e of expected)
+        assert.ok(
+          problems.some((p) => p.startsWith(e)),
+          `missing "${e}" in:\n${problems.join('\n')}`,
+        );
     });
   }
 
   it('a file that is not JSON, or missing, is one clear error naming the file', () => {
     const path = tempKeyFile();
     writeFileSync(path, '{"deidentifyConfig": ');
-    assert.throws(() => loadDeidentifyConfig(path), (e: unknown) => e instanceof DeidentifyConfigError && e.message.startsWith(`${path}: `) && /not JSON/.test(e.message));
+    assert.throws(
+      () => loadDeidentifyConfig(path),
+      (e: unknown) => e instanceof DeidentifyConfigError && e.message.startsWith(`${path}: `) && /not JSON/.test(e.message),
+    );
     assert.throws(() => loadDeidentifyConfig(`${path}.missing`), /cannot read the file/);
   });
 
   it('throws every problem at once, one per line', () => {
     try {
-      parseDeidentifyConfig(JSON.stringify(withField({ fields: [], primitiveTransformation: { timePartConfig: {} }, extra: 1 })), 'test.json');
+      parseDeidentifyConfig(
+        JSON.stringify(withField({ fields: [], primitiveTransformation: { timePartConfig: {} }, extra: 1 })),
+        'test.json',
+      );
       assert.fail('accepted');
     } catch (e) {
       assert.ok(e instanceof DeidentifyConfigError);

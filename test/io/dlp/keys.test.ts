@@ -37,7 +37,10 @@ describe('keys', () => {
     it('refuses a malformed key file with a message that names it and no key material', async () => {
       const path = tempKeyFile();
       writeFileSync(path, '{"keys": {"k": 42}}');
-      await assert.rejects(new LocalKeyFile(path).key('k', 32), (e: unknown) => e instanceof KeySourceError && e.message.includes(path));
+      await assert.rejects(
+        new LocalKeyFile(path).key('k', 32),
+        (e: unknown) => e instanceof KeySourceError && e.message.includes(path),
+      );
       writeFileSync(path, 'not json');
       await assert.rejects(new LocalKeyFile(path).key('k', 32), /is not JSON/);
       writeFileSync(path, '{"keys": {"k": "c2hvcnQ="}}');
@@ -80,7 +83,10 @@ describe('keys', () => {
       assert.equal(dataKeyOf(a), dataKeyOf(b));
       assert.notEqual(dataKeyOf(b), dataKeyOf(c), 'rotated after payloadsPerDataKey');
       assert.notEqual(a.split(':')[3], b.split(':')[3], 'a fresh IV per payload');
-      assert.deepEqual([a, b, c].map((s) => envelope.decryptPayload(s)), ['a', 'b', 'c']);
+      assert.deepEqual(
+        [a, b, c].map((s) => envelope.decryptPayload(s)),
+        ['a', 'b', 'c'],
+      );
     });
   });
 
@@ -106,7 +112,10 @@ describe('keys', () => {
       const userKey = Buffer.alloc(32, 1);
       const wrapped = await wrapKey(client, CRYPTO_KEY, userKey);
       assert.notEqual(wrapped, userKey.toString('base64'));
-      const source = new KmsKeySource({ keys: { 'tidemark-user-key': { cryptoKeyName: CRYPTO_KEY, wrappedKey: wrapped } } }, clientOptions());
+      const source = new KmsKeySource(
+        { keys: { 'tidemark-user-key': { cryptoKeyName: CRYPTO_KEY, wrappedKey: wrapped } } },
+        clientOptions(),
+      );
       const before = server.calls.decrypt;
       assert.deepEqual(Buffer.from(await source.key('tidemark-user-key')), userKey);
       assert.deepEqual(Buffer.from(await source.key('tidemark-user-key')), userKey);
@@ -119,9 +128,16 @@ describe('keys', () => {
       const wrapped = await wrapKey(client, CRYPTO_KEY, Buffer.alloc(32, 2));
       const source = new KmsKeySource({ keys: { k: { cryptoKeyName: CRYPTO_KEY, wrappedKey: wrapped } } }, clientOptions());
       server.failNextDecrypt(grpc.status.PERMISSION_DENIED, 'caller lacks cloudkms.cryptoKeyVersions.useToDecrypt');
-      await assert.rejects(source.key('k'), (e: unknown) => e instanceof KeySourceError && e.message.includes(CRYPTO_KEY) && /PERMISSION_DENIED|useToDecrypt/.test(e.message));
+      await assert.rejects(
+        source.key('k'),
+        (e: unknown) =>
+          e instanceof KeySourceError && e.message.includes(CRYPTO_KEY) && /PERMISSION_DENIED|useToDecrypt/.test(e.message),
+      );
       assert.deepEqual(Buffer.from(await source.key('k')), Buffer.alloc(32, 2), 'the next attempt asks KMS again');
-      const garbage = new KmsKeySource({ keys: { k: { cryptoKeyName: CRYPTO_KEY, wrappedKey: Buffer.alloc(40).toString('base64') } } }, clientOptions());
+      const garbage = new KmsKeySource(
+        { keys: { k: { cryptoKeyName: CRYPTO_KEY, wrappedKey: Buffer.alloc(40).toString('base64') } } },
+        clientOptions(),
+      );
       await assert.rejects(garbage.key('k'), /could not unwrap/);
       await source.close();
       await garbage.close();
@@ -131,12 +147,16 @@ describe('keys', () => {
       const names = ['tidemark-user-key', 'tidemark-pseudonym-key'];
       const bytes = [Buffer.alloc(32, 5), Buffer.alloc(64, 6)];
       const keys: Record<string, { cryptoKeyName: string; wrappedKey: string }> = {};
-      for (let i = 0; i < names.length; i++) keys[names[i]] = { cryptoKeyName: CRYPTO_KEY, wrappedKey: await wrapKey(client, CRYPTO_KEY, bytes[i]) };
+      for (let i = 0; i < names.length; i++)
+        keys[names[i]] = { cryptoKeyName: CRYPTO_KEY, wrappedKey: await wrapKey(client, CRYPTO_KEY, bytes[i]) };
       const path = tempKeyFile();
       writeFileSync(path, JSON.stringify({ keys }));
       const source = KmsKeySource.fromFile(path, clientOptions());
       const engine = await LocalDlpEngine.create(readMaskingConfig(), source);
-      const table = { headers: [{ name: 'user_key' }, { name: 'user_id' }], rows: [{ values: [{ stringValue: 'u_1' }, { stringValue: 'u_1' }] }] };
+      const table = {
+        headers: [{ name: 'user_key' }, { name: 'user_id' }],
+        rows: [{ values: [{ stringValue: 'u_1' }, { stringValue: 'u_1' }] }],
+      };
       const out = await engine.deidentify(table);
       assert.ok(out.ok);
       const surrogate = out.table.rows[0].values[1].stringValue ?? '';
@@ -148,11 +168,17 @@ describe('keys', () => {
           deidentifyConfig: {
             recordTransformations: {
               fieldTransformations: [
-                { fields: [{ name: 'user_key' }], primitiveTransformation: { cryptoHashConfig: { cryptoKey: { kmsWrapped: keys['tidemark-user-key'] } } } },
+                {
+                  fields: [{ name: 'user_key' }],
+                  primitiveTransformation: { cryptoHashConfig: { cryptoKey: { kmsWrapped: keys['tidemark-user-key'] } } },
+                },
                 {
                   fields: [{ name: 'user_id' }],
                   primitiveTransformation: {
-                    cryptoDeterministicConfig: { cryptoKey: { kmsWrapped: keys['tidemark-pseudonym-key'] }, surrogateInfoType: { name: 'TIDEMARK_USER' } },
+                    cryptoDeterministicConfig: {
+                      cryptoKey: { kmsWrapped: keys['tidemark-pseudonym-key'] },
+                      surrogateInfoType: { name: 'TIDEMARK_USER' },
+                    },
                   },
                 },
               ],

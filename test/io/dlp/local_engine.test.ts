@@ -78,7 +78,13 @@ describe('LocalDlpEngine', () => {
     it('hostile inputs: megabyte strings of separators, digits and escapes stay linear', function () {
       this.timeout(30_000);
       const mb = 1 << 20;
-      for (const text of ['GB82'.repeat(mb / 4), 'GB82 '.repeat(mb / 5), '123-45-'.repeat(mb / 7), '%4'.repeat(mb / 2), '+'.repeat(mb)]) {
+      for (const text of [
+        'GB82'.repeat(mb / 4),
+        'GB82 '.repeat(mb / 5),
+        '123-45-'.repeat(mb / 7),
+        '%4'.repeat(mb / 2),
+        '+'.repeat(mb),
+      ]) {
         const started = performance.now();
         replaceWithInfoTypes(text);
         assert.ok(performance.now() - started < 2000, `${text.slice(0, 10)}…`);
@@ -89,7 +95,10 @@ describe('LocalDlpEngine', () => {
   describe('inspection rules', () => {
     it('minLikelihood: LIKELY drops POSSIBLE findings', async () => {
       const engine = await textEngine({ infoTypes: [{ name: 'PHONE_NUMBER' }], minLikelihood: 'LIKELY' });
-      assert.deepEqual(await maskTextWith(engine, 'call 415 555 0123', 'call +1 415 555 0123'), ['call 415 555 0123', 'call [PHONE_NUMBER]']);
+      assert.deepEqual(await maskTextWith(engine, 'call 415 555 0123', 'call +1 415 555 0123'), [
+        'call 415 555 0123',
+        'call [PHONE_NUMBER]',
+      ]);
     });
 
     it('exclusion by regex (full, partial, inverse match)', async () => {
@@ -99,14 +108,33 @@ describe('LocalDlpEngine', () => {
           ruleSet: [
             {
               infoTypes: [{ name: 'EMAIL_ADDRESS' }],
-              rules: [{ exclusionRule: { regex: { pattern: 'noreply@shop\\.example' }, matchingType: matchingType as 'MATCHING_TYPE_FULL_MATCH' } }],
+              rules: [
+                {
+                  exclusionRule: {
+                    regex: { pattern: 'noreply@shop\\.example' },
+                    matchingType: matchingType as 'MATCHING_TYPE_FULL_MATCH',
+                  },
+                },
+              ],
             },
           ],
         });
       const texts = ['from noreply@shop.example', 'from x.noreply@shop.example', 'from ann@shop.example'];
-      assert.deepEqual(await maskTextWith(await rule('MATCHING_TYPE_FULL_MATCH'), ...texts), [texts[0], 'from [EMAIL_ADDRESS]', 'from [EMAIL_ADDRESS]']);
-      assert.deepEqual(await maskTextWith(await rule('MATCHING_TYPE_PARTIAL_MATCH'), ...texts), [texts[0], texts[1], 'from [EMAIL_ADDRESS]']);
-      assert.deepEqual(await maskTextWith(await rule('MATCHING_TYPE_INVERSE_MATCH'), ...texts), ['from [EMAIL_ADDRESS]', 'from [EMAIL_ADDRESS]', texts[2]]);
+      assert.deepEqual(await maskTextWith(await rule('MATCHING_TYPE_FULL_MATCH'), ...texts), [
+        texts[0],
+        'from [EMAIL_ADDRESS]',
+        'from [EMAIL_ADDRESS]',
+      ]);
+      assert.deepEqual(await maskTextWith(await rule('MATCHING_TYPE_PARTIAL_MATCH'), ...texts), [
+        texts[0],
+        texts[1],
+        'from [EMAIL_ADDRESS]',
+      ]);
+      assert.deepEqual(await maskTextWith(await rule('MATCHING_TYPE_INVERSE_MATCH'), ...texts), [
+        'from [EMAIL_ADDRESS]',
+        'from [EMAIL_ADDRESS]',
+        texts[2],
+      ]);
     });
 
     it('exclusion by dictionary (case-insensitive) and by another infoType', async () => {
@@ -114,14 +142,34 @@ describe('LocalDlpEngine', () => {
         infoTypes: [{ name: 'EMAIL_ADDRESS' }, { name: 'PHONE_NUMBER' }],
         customInfoTypes: [{ infoType: { name: 'ORDER_REF' }, regex: { pattern: 'ORD-\\d{8}' }, likelihood: 'LIKELY' }],
         ruleSet: [
-          { infoTypes: [{ name: 'EMAIL_ADDRESS' }], rules: [{ exclusionRule: { dictionary: { wordList: { words: ['Help@Shop.Example'] } }, matchingType: 'MATCHING_TYPE_FULL_MATCH' } }] },
-          { infoTypes: [{ name: 'PHONE_NUMBER' }], rules: [{ exclusionRule: { excludeInfoTypes: { infoTypes: [{ name: 'ORDER_REF' }] }, matchingType: 'MATCHING_TYPE_PARTIAL_MATCH' } }] },
+          {
+            infoTypes: [{ name: 'EMAIL_ADDRESS' }],
+            rules: [
+              {
+                exclusionRule: {
+                  dictionary: { wordList: { words: ['Help@Shop.Example'] } },
+                  matchingType: 'MATCHING_TYPE_FULL_MATCH',
+                },
+              },
+            ],
+          },
+          {
+            infoTypes: [{ name: 'PHONE_NUMBER' }],
+            rules: [
+              {
+                exclusionRule: {
+                  excludeInfoTypes: { infoTypes: [{ name: 'ORDER_REF' }] },
+                  matchingType: 'MATCHING_TYPE_PARTIAL_MATCH',
+                },
+              },
+            ],
+          },
         ],
       });
-      assert.deepEqual(await maskTextWith(engine, 'write help@shop.example or ann@x.io', 'order ORD-41555501 call 415 555 0199'), [
-        'write help@shop.example or [EMAIL_ADDRESS]',
-        'order [ORDER_REF] call [PHONE_NUMBER]',
-      ]);
+      assert.deepEqual(
+        await maskTextWith(engine, 'write help@shop.example or ann@x.io', 'order ORD-41555501 call 415 555 0199'),
+        ['write help@shop.example or [EMAIL_ADDRESS]', 'order [ORDER_REF] call [PHONE_NUMBER]'],
+      );
     });
 
     it('custom infoTypes: dictionary of whole words, regex with a group; per-infoType transformations', async () => {
@@ -154,7 +202,9 @@ describe('LocalDlpEngine', () => {
     });
 
     it('compileInspector returns sorted findings without overlaps', () => {
-      const inspect = compileInspector({ infoTypes: [{ name: 'EMAIL_ADDRESS' }, { name: 'IP_ADDRESS' }, { name: 'PHONE_NUMBER' }] });
+      const inspect = compileInspector({
+        infoTypes: [{ name: 'EMAIL_ADDRESS' }, { name: 'IP_ADDRESS' }, { name: 'PHONE_NUMBER' }],
+      });
       const findings = inspect('a 10.0.0.1 b ann@x.io c +1 415 555 0123 /users/bob@x.io');
       assert.deepEqual(
         findings.map((f) => f.infoType),
@@ -227,7 +277,12 @@ describe('LocalDlpEngine', () => {
       const config = (handling: 'leaveUntransformed' | 'throwError'): MaskingConfig => ({
         deidentifyConfig: {
           recordTransformations: {
-            fieldTransformations: [{ fields: [{ name: 'd' }], primitiveTransformation: { dateShiftConfig: { lowerBoundDays: -1, upperBoundDays: 1 } } }],
+            fieldTransformations: [
+              {
+                fields: [{ name: 'd' }],
+                primitiveTransformation: { dateShiftConfig: { lowerBoundDays: -1, upperBoundDays: 1 } },
+              },
+            ],
           },
           transformationErrorHandling: { [handling]: {} },
         },
@@ -237,7 +292,9 @@ describe('LocalDlpEngine', () => {
       assert.deepEqual(await lenient.deidentify(table), { ok: true, table });
       const strict = await LocalDlpEngine.create(config('throwError'), new LocalKeyFile(tempKeyFile()));
       const out = await strict.deidentify(table);
-      assert.ok(!out.ok && /^de-identification failed: d \(dateShiftConfig\)/.test(out.reason) && !out.reason.includes('Ann birthday'));
+      assert.ok(
+        !out.ok && /^de-identification failed: d \(dateShiftConfig\)/.test(out.reason) && !out.reason.includes('Ann birthday'),
+      );
     });
   });
 
@@ -250,7 +307,20 @@ describe('LocalDlpEngine', () => {
       fc.constantFrom('4111 1111 1111 1111', '5555555555554444', '123-45-6789', 'GB82 WEST 1234 5698 7654 32'),
     );
     /** Fields that hold free text in the events table (campaign fields are grouping keys: emails only). */
-    const anyField = fc.constantFrom('note', 'page', 'referrer', 'name', 'email', 'phone', 'ip', 'user_id', 'anonymous_id', 'region', 'device.os', 'product.sku');
+    const anyField = fc.constantFrom(
+      'note',
+      'page',
+      'referrer',
+      'name',
+      'email',
+      'phone',
+      'ip',
+      'user_id',
+      'anonymous_id',
+      'region',
+      'device.os',
+      'product.sku',
+    );
     const prose = fc.string({ maxLength: 20, unit: fc.constantFrom('a', ' ', '.', ',', ':', 'é', '😀', '\n') });
 
     it('any PII in any free-text field, and any malformed payload holding it', async () => {
@@ -289,7 +359,15 @@ describe('LocalDlpEngine', () => {
             const row = JSON.stringify(toEventRow({ ...e, event: outcome.event, userKey: outcome.userKey, piiMasked: true }));
             assert.ok(!row.includes(JSON.stringify(pii).slice(1, -1)), `${pii} in ${field} reached the row: ${row}`);
             const dead = toDeadLetterRow(
-              { id: 'm', reason: 'bad', step: 'ParseEvents', payload: `{"broken": ${JSON.stringify(text)}`, attributes: null, errorTimeMs: 0, eventTimeMs: null },
+              {
+                id: 'm',
+                reason: 'bad',
+                step: 'ParseEvents',
+                payload: `{"broken": ${JSON.stringify(text)}`,
+                attributes: null,
+                errorTimeMs: 0,
+                eventTimeMs: null,
+              },
               (t) => masker.protectPayload(t),
             );
             assert.ok(!(dead.payload ?? '').includes(pii), 'dead-letter payload in clear');

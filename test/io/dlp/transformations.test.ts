@@ -8,13 +8,7 @@ import { createHmac } from 'node:crypto';
 import { type MaskingConfig, type PrimitiveTransformation } from '../../../io/dlp/deidentify_config';
 import { LocalDlpEngine } from '../../../io/dlp/local_engine';
 import { LocalKeyFile } from '../../../io/dlp/keys';
-import {
-  characterMask,
-  cryptoHash,
-  dateShiftDays,
-  fixedSizeBucket,
-  shiftDate,
-} from '../../../io/dlp/primitive_transformations';
+import { characterMask, cryptoHash, dateShiftDays, fixedSizeBucket, shiftDate } from '../../../io/dlp/primitive_transformations';
 import { type DlpTable, type DlpValue } from '../../../io/dlp/table';
 import { tempKeyFile } from './fixtures';
 
@@ -24,7 +18,9 @@ const KEY64 = Buffer.alloc(64, 0x17).toString('base64');
 /** One column `v`, one transformation, one value per row: the transformed values. */
 async function transformColumn(pt: PrimitiveTransformation, values: DlpValue[]): Promise<DlpValue[]> {
   const config: MaskingConfig = {
-    deidentifyConfig: { recordTransformations: { fieldTransformations: [{ fields: [{ name: 'v' }], primitiveTransformation: pt }] } },
+    deidentifyConfig: {
+      recordTransformations: { fieldTransformations: [{ fields: [{ name: 'v' }], primitiveTransformation: pt }] },
+    },
   };
   const engine = await LocalDlpEngine.create(config, new LocalKeyFile(tempKeyFile()));
   const table: DlpTable = { headers: [{ name: 'v' }], rows: values.map((v) => ({ values: [v] })) };
@@ -37,7 +33,14 @@ const s = (stringValue: string): DlpValue => ({ stringValue });
 describe('primitive transformations (DLP documentation examples)', () => {
   describe('characterMaskConfig', () => {
     it('555-555-5555, skip "-", mask 5 with * → ***-**5-5555', () => {
-      assert.equal(characterMask('555-555-5555', { maskingCharacter: '*', numberToMask: 5, charactersToIgnore: [{ charactersToSkip: '-' }] }), '***-**5-5555');
+      assert.equal(
+        characterMask('555-555-5555', {
+          maskingCharacter: '*',
+          numberToMask: 5,
+          charactersToIgnore: [{ charactersToSkip: '-' }],
+        }),
+        '***-**5-5555',
+      );
     });
     it('1234-5678-9012-3456, mask 14 with 0, nothing skipped → 00000000000000-3456', () => {
       assert.equal(characterMask('1234-5678-9012-3456', { maskingCharacter: '0', numberToMask: 14 }), '00000000000000-3456');
@@ -47,25 +50,40 @@ describe('primitive transformations (DLP documentation examples)', () => {
     });
     it('negative numberToMask masks all but that many: -4, skip "-" → ****-****-****-3456', () => {
       assert.equal(
-        characterMask('1234-5678-9012-3456', { maskingCharacter: '*', numberToMask: -4, charactersToIgnore: [{ charactersToSkip: '-' }] }),
+        characterMask('1234-5678-9012-3456', {
+          maskingCharacter: '*',
+          numberToMask: -4,
+          charactersToIgnore: [{ charactersToSkip: '-' }],
+        }),
         '****-****-****-3456',
       );
     });
     it('unset numberToMask masks everything; default character * for strings, 0 for numbers', async () => {
       assert.equal(characterMask('abc', {}), '***');
-      const [text, number] = await transformColumn({ characterMaskConfig: { numberToMask: 2 } }, [s('12345'), { integerValue: 12345 }]);
+      const [text, number] = await transformColumn({ characterMaskConfig: { numberToMask: 2 } }, [
+        s('12345'),
+        { integerValue: 12345 },
+      ]);
       assert.deepEqual([text, number], [s('**345'), s('00345')]);
     });
     it('commonCharactersToIgnore: an email keeps its punctuation, a phone its separators', () => {
       assert.equal(
-        characterMask('ann.lee@example.com', { maskingCharacter: '#', charactersToIgnore: [{ commonCharactersToIgnore: 'PUNCTUATION' }] }),
+        characterMask('ann.lee@example.com', {
+          maskingCharacter: '#',
+          charactersToIgnore: [{ commonCharactersToIgnore: 'PUNCTUATION' }],
+        }),
         '###.###@#######.###',
       );
       assert.equal(
         characterMask('+1 (415) 555-0123', { maskingCharacter: '#', charactersToIgnore: [{ charactersToSkip: '+-() ' }] }),
         '+# (###) ###-####',
       );
-      assert.equal(characterMask('AbC-12', { charactersToIgnore: [{ commonCharactersToIgnore: 'ALPHA_UPPER_CASE' }, { commonCharactersToIgnore: 'NUMERIC' }] }), 'A*C*12');
+      assert.equal(
+        characterMask('AbC-12', {
+          charactersToIgnore: [{ commonCharactersToIgnore: 'ALPHA_UPPER_CASE' }, { commonCharactersToIgnore: 'NUMERIC' }],
+        }),
+        'A*C*12',
+      );
     });
     it('counts code points: an emoji is one character', () => {
       assert.equal(characterMask('😀ab', { numberToMask: 1 }), '*ab');
@@ -83,7 +101,12 @@ describe('primitive transformations (DLP documentation examples)', () => {
     });
     it('gives a 44-character base64 value like DLP’s example, the same for the same input and key', async () => {
       const pt: PrimitiveTransformation = { cryptoHashConfig: { cryptoKey: { unwrapped: { key: KEY32 } } } };
-      const [a, b, c, n] = await transformColumn(pt, [s('ann@example.com'), s('ann@example.com'), s('bob@example.com'), { integerValue: 42 }]);
+      const [a, b, c, n] = await transformColumn(pt, [
+        s('ann@example.com'),
+        s('ann@example.com'),
+        s('bob@example.com'),
+        { integerValue: 42 },
+      ]);
       assert.match(a.stringValue ?? '', /^[A-Za-z0-9+/]{43}=$/);
       assert.equal(a.stringValue, createHmac('sha256', Buffer.from(KEY32, 'base64')).update('ann@example.com').digest('base64'));
       assert.equal(a.stringValue, b.stringValue);
@@ -94,13 +117,21 @@ describe('primitive transformations (DLP documentation examples)', () => {
       const config: MaskingConfig = {
         deidentifyConfig: {
           recordTransformations: {
-            fieldTransformations: [{ fields: [{ name: 'v' }], primitiveTransformation: { cryptoHashConfig: { cryptoKey: { unwrapped: { key: KEY32 } } } } }],
+            fieldTransformations: [
+              {
+                fields: [{ name: 'v' }],
+                primitiveTransformation: { cryptoHashConfig: { cryptoKey: { unwrapped: { key: KEY32 } } } },
+              },
+            ],
           },
         },
       };
       const engine = await LocalDlpEngine.create(config, new LocalKeyFile(tempKeyFile()));
       const out = await engine.deidentify({ headers: [{ name: 'v' }], rows: [{ values: [{ booleanValue: true }] }] });
-      assert.deepEqual(out, { ok: false, reason: 'de-identification failed: v (cryptoHashConfig): cryptoHashConfig: only string and integer values can be hashed' });
+      assert.deepEqual(out, {
+        ok: false,
+        reason: 'de-identification failed: v (cryptoHashConfig): cryptoHashConfig: only string and integer values can be hashed',
+      });
     });
   });
 
@@ -113,7 +144,10 @@ describe('primitive transformations (DLP documentation examples)', () => {
               {
                 fields: [{ name: 'v' }],
                 primitiveTransformation: {
-                  cryptoDeterministicConfig: { cryptoKey: { unwrapped: { key: KEY64 } }, surrogateInfoType: { name: 'MY_TOKEN_TYPE' } },
+                  cryptoDeterministicConfig: {
+                    cryptoKey: { unwrapped: { key: KEY64 } },
+                    surrogateInfoType: { name: 'MY_TOKEN_TYPE' },
+                  },
                 },
               },
             ],
@@ -121,7 +155,10 @@ describe('primitive transformations (DLP documentation examples)', () => {
         },
       };
       const engine = await LocalDlpEngine.create(config, new LocalKeyFile(tempKeyFile()));
-      const out = await engine.deidentify({ headers: [{ name: 'v' }], rows: [{ values: [s('u_42')] }, { values: [s('u_42')] }, { values: [s('u_7')] }] });
+      const out = await engine.deidentify({
+        headers: [{ name: 'v' }],
+        rows: [{ values: [s('u_42')] }, { values: [s('u_42')] }, { values: [s('u_7')] }],
+      });
       assert.ok(out.ok);
       const [a, b, c] = out.table.rows.map((r) => r.values[0].stringValue ?? '');
       const m = /^MY_TOKEN_TYPE\((\d+)\):([A-Za-z0-9+/]+=*)$/.exec(a);
@@ -142,7 +179,9 @@ describe('primitive transformations (DLP documentation examples)', () => {
             fieldTransformations: [
               {
                 fields: [{ name: 'v' }],
-                primitiveTransformation: { cryptoDeterministicConfig: { cryptoKey: { unwrapped: { key: KEY64 } }, context: { name: 'tenant' } } },
+                primitiveTransformation: {
+                  cryptoDeterministicConfig: { cryptoKey: { unwrapped: { key: KEY64 } }, context: { name: 'tenant' } },
+                },
               },
             ],
           },
@@ -192,7 +231,13 @@ describe('primitive transformations (DLP documentation examples)', () => {
           ],
         },
       };
-      const out = await transformColumn(pt, [{ integerValue: 29 }, { integerValue: 30 }, { floatValue: 65.9 }, { integerValue: 100 }, { integerValue: -1 }]);
+      const out = await transformColumn(pt, [
+        { integerValue: 29 },
+        { integerValue: 30 },
+        { floatValue: 65.9 },
+        { integerValue: 100 },
+        { integerValue: -1 },
+      ]);
       assert.deepEqual(out, [s('LOW'), s('MEDIUM'), s('MEDIUM'), s('HIGH'), { integerValue: -1 }]);
     });
   });
@@ -217,7 +262,12 @@ describe('primitive transformations (DLP documentation examples)', () => {
               {
                 fields: [{ name: 'birthday' }, { name: 'signup' }],
                 primitiveTransformation: {
-                  dateShiftConfig: { lowerBoundDays: -30, upperBoundDays: 30, context: { name: 'user' }, cryptoKey: { unwrapped: { key: KEY32 } } },
+                  dateShiftConfig: {
+                    lowerBoundDays: -30,
+                    upperBoundDays: 30,
+                    context: { name: 'user' },
+                    cryptoKey: { unwrapped: { key: KEY32 } },
+                  },
                 },
               },
             ],
@@ -227,11 +277,19 @@ describe('primitive transformations (DLP documentation examples)', () => {
       const engine = await LocalDlpEngine.create(config, new LocalKeyFile(tempKeyFile()));
       const out = await engine.deidentify({
         headers: [{ name: 'user' }, { name: 'birthday' }, { name: 'signup' }],
-        rows: [{ values: [s('u_1'), s('1990-01-10'), s('2024-01-10')] }, { values: [s('u_1'), s('2000-06-01'), s('2024-06-01')] }],
+        rows: [
+          { values: [s('u_1'), s('1990-01-10'), s('2024-01-10')] },
+          { values: [s('u_1'), s('2000-06-01'), s('2024-06-01')] },
+        ],
       });
       assert.ok(out.ok);
       const shifts = out.table.rows.flatMap((r, i) =>
-        [1, 2].map((c) => (Date.parse(r.values[c].stringValue ?? '') - Date.parse(['1990-01-10', '2024-01-10', '2000-06-01', '2024-06-01'][i * 2 + c - 1])) / 86_400_000),
+        [1, 2].map(
+          (c) =>
+            (Date.parse(r.values[c].stringValue ?? '') -
+              Date.parse(['1990-01-10', '2024-01-10', '2000-06-01', '2024-06-01'][i * 2 + c - 1])) /
+            86_400_000,
+        ),
       );
       assert.equal(new Set(shifts).size, 1, `one user, one shift: ${shifts.join(', ')}`);
       assert.ok(Math.abs(shifts[0]) <= 30);
