@@ -14,7 +14,7 @@
  * messages, and not written to tables. `describe()` says where keys come from without saying what they are.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { KeyManagementServiceClient } from '@google-cloud/kms';
 
@@ -86,33 +86,38 @@ export class LocalKeyFile implements KeySource {
 
   /** Synchronous form, for start-up code. */
   keySync(name: string, bytesWhenNew: 32 | 64): Uint8Array {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const file = readKeyFile(this.path);
-      const stored = file?.keys[name];
-      if (stored !== undefined) {
-        const bytes = Buffer.from(stored, 'base64');
-        if (bytes.length < 16) throw new KeySourceError(`key ${name} in ${this.path} is shorter than 16 bytes`);
-        return new Uint8Array(bytes);
-      }
-      const keys = { ...(file?.keys ?? {}), [name]: randomBytes(bytesWhenNew).toString('base64') };
-      const text = `${JSON.stringify({ warning: DEV_WARNING, keys }, null, 2)}\n`;
+    const existing = this.stored(name);
+    if (existing !== undefined) return existing;
+    try {
       mkdirSync(dirname(this.path), { recursive: true });
-      if (file === undefined) {
-        // Exclusive create: two processes starting together must not each write their own random keys.
-        try {
-          writeFileSync(this.path, text, { flag: 'wx', mode: 0o600 });
-        } catch (error) {
-          if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue; // someone else created it: read theirs
-          throw new KeySourceError(`cannot create the key file ${this.path}: ${(error as Error).message}`);
-        }
-      } else {
-        // Adding a key to an existing file: write a sibling and rename over, so a reader never sees half a file.
-        const tmp = `${this.path}.${process.pid}.tmp`;
-        writeFileSync(tmp, text, { mode: 0o600 });
-        renameSync(tmp, this.path);
-      }
+    } catch (error) {
+      throw new KeySourceError(`cannot create the folder of the key file ${this.path}: ${(error as Error).message}`);
     }
-    throw new KeySourceError(`could not read or create key ${name} in ${this.path}`);
+    // Read-modify-write under a lock file: two processes starting together must agree on every new key.
+    return withLockFile(`${this.path}.lock`, () => {
+      const file = readKeyFile(this.path);
+      const again = this.stored(name, file);
+      if (again !== undefined) return again;
+      const key = randomBytes(bytesWhenNew);
+      const keys = { ...(file?.keys ?? {}), [name]: key.toString('base64') };
+      // A sibling renamed over the file: a reader never sees half a file, and the mode is 0600 from the start.
+      const tmp = `${this.path}.${process.pid}.tmp`;
+      try {
+        writeFileSync(tmp, `${JSON.stringify({ warning: DEV_WARNING, keys }, null, 2)}\n`, { mode: 0o600 });
+        renameSync(tmp, this.path);
+      } catch (error) {
+        throw new KeySourceError(`cannot write the key file ${this.path}: ${(error as Error).message}`);
+      }
+      return new Uint8Array(key);
+    });
+  }
+
+  private stored(name: string, file = readKeyFile(this.path)): Uint8Array | undefined {
+    const stored = file?.keys[name];
+    if (stored === undefined) return undefined;
+    const bytes = Buffer.from(stored, 'base64');
+    if (bytes.length < 16) throw new KeySourceError(`key ${name} in ${this.path} is shorter than 16 bytes`);
+    return new Uint8Array(bytes);
   }
 
   unwrap(): Promise<Uint8Array> {
@@ -201,6 +206,36 @@ export class KmsKeySource implements KeySource {
 }
 
 type Obj = Record<string, unknown>;
+
+const LOCK_STALE_MS = 10_000;
+
+/** Runs `work` holding an exclusive lock file (created with O_EXCL); a lock older than 10 s is taken as stale. */
+function withLockFile<T>(lock: string, work: () => T): T {
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    let fd: number;
+    try {
+      fd = openSync(lock, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+        throw new KeySourceError(`cannot lock ${lock}: ${(error as Error).message}`);
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) unlinkSync(lock);
+      } catch {
+        // released meanwhile
+      }
+      if (attempt > 600) throw new KeySourceError(`${lock} stays locked; remove it if no tidemark process is running`);
+      Atomics.wait(sleeper, 0, 0, 20);
+      continue;
+    }
+    try {
+      return work();
+    } finally {
+      closeSync(fd);
+      unlinkSync(lock);
+    }
+  }
+}
 
 /** Wraps key bytes with a KMS key (Encrypt): the `wrappedKey` of a wrapped-keys file and of DLP's kmsWrapped. */
 export async function wrapKey(client: KeyManagementServiceClient, cryptoKeyName: string, key: Uint8Array): Promise<string> {

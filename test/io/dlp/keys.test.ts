@@ -5,7 +5,9 @@
  * that the key holder can open and nobody else can.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { KeyManagementServiceClient } from '@google-cloud/kms';
 import { grpc } from 'google-gax';
 import { DEAD_LETTER_KEY, EnvelopeError, PayloadEnvelope, decryptPayload, encryptPayload } from '../../../io/dlp/envelope';
@@ -16,6 +18,7 @@ import { type KmsServer, startKmsServer } from '../../emulators/kms_server';
 import { tempKeyFile } from './fixtures';
 
 const CRYPTO_KEY = 'projects/p/locations/global/keyRings/tidemark/cryptoKeys/masking';
+const PROJECT = resolve(__dirname, '..', '..', '..');
 
 describe('keys', () => {
   describe('LocalKeyFile (development)', () => {
@@ -45,6 +48,24 @@ describe('keys', () => {
       await assert.rejects(new LocalKeyFile(path).key('k', 32), /is not JSON/);
       writeFileSync(path, '{"keys": {"k": "c2hvcnQ="}}');
       await assert.rejects(new LocalKeyFile(path).key('k', 32), /shorter than 16 bytes/);
+    });
+
+    it('processes starting together on a fresh clone agree on every key (lock file)', async () => {
+      const path = tempKeyFile();
+      const script = `const { LocalKeyFile } = require('./io/dlp/keys'); const k = new LocalKeyFile(${JSON.stringify(path)});
+        process.stdout.write(['a', 'b', 'c'].map((n) => Buffer.from(k.keySync(n, 32)).toString('hex')).join(','));`;
+      const run = () =>
+        new Promise<string>((resolve, reject) =>
+          execFile(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: PROJECT }, (error, stdout) =>
+            error ? reject(error) : resolve(stdout),
+          ),
+        );
+      const outputs = await Promise.all([run(), run(), run()]);
+      assert.equal(new Set(outputs).size, 1, outputs.join('\n'));
+      assert.equal(
+        outputs[0],
+        ['a', 'b', 'c'].map((n) => Buffer.from(new LocalKeyFile(path).keySync(n, 32)).toString('hex')).join(','),
+      );
     });
 
     it('cannot unwrap KMS keys', async () => {
