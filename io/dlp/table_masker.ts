@@ -51,6 +51,9 @@ export function columnsOf(config: MaskingConfig): string[] {
 
 type Path = readonly [string] | readonly [string, string];
 
+/** Most events lack most optional fields: one shared empty cell instead of an object per absent field. */
+const EMPTY_CELL: DlpValue = Object.freeze({});
+
 function read(event: Record<string, unknown>, path: Path): unknown {
   const top = event[path[0]];
   if (path.length === 1) return top;
@@ -98,7 +101,7 @@ export class TablePiiMasker implements PiiMasker {
       const values = new Array<DlpValue>(this.paths.length);
       for (let c = 0; c < this.paths.length; c++) {
         const v = c === 0 ? (ev.user_id ?? ev.anonymous_id) : read(ev, this.paths[c]);
-        values[c] = typeof v === 'string' ? { stringValue: v } : {};
+        values[c] = typeof v === 'string' ? { stringValue: v } : EMPTY_CELL;
       }
       rows[i - from] = { values };
     }
