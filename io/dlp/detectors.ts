@@ -321,8 +321,17 @@ function detectRaw(text: string, types: readonly BuiltInInfoType[], digitTypes: 
  * decoded view mapped back. Unsorted, possibly overlapping (the inspector resolves overlaps).
  */
 export function detectBuiltIns(text: string, types: readonly BuiltInInfoType[]): Finding[] {
+  return builtInDetector(types)(text);
+}
+
+/** `detectBuiltIns` for a fixed list of types, with its sets made once (the inspector's hot path). */
+export function builtInDetector(types: readonly BuiltInInfoType[]): (text: string) => Finding[] {
+  const digitTypes: ReadonlySet<string> = new Set(types.filter((t) => DIGIT_TYPES.has(t)));
+  return (text) => detectWith(text, types, digitTypes);
+}
+
+function detectWith(text: string, types: readonly BuiltInInfoType[], digitTypes: ReadonlySet<string>): Finding[] {
   const out: Finding[] = [];
-  const digitTypes = new Set(types.filter((t) => DIGIT_TYPES.has(t)));
   detectRaw(text, types, digitTypes, out);
   if (text.includes('%')) {
     const view = percentDecoded(text);

@@ -14,7 +14,7 @@ import {
   type InspectConfig,
   type MatchingType,
 } from './deidentify_config';
-import { type Finding, detectBuiltIns, likelihoodRank } from './detectors';
+import { type Finding, builtInDetector, likelihoodRank } from './detectors';
 
 export type Inspector = (text: string) => Finding[];
 
@@ -121,6 +121,7 @@ export function compileInspector(config: InspectConfig = {}): Inspector {
   const builtIns = (config.infoTypes ?? [])
     .map((t) => t.name)
     .filter((n): n is BuiltInInfoType => (BUILT_IN_INFO_TYPES as readonly string[]).includes(n));
+  const detect = builtInDetector(builtIns);
   const custom = (config.customInfoTypes ?? []).map(customDetector);
   const min = likelihoodRank(config.minLikelihood ?? 'POSSIBLE');
   const rules = new Map<string, Exclusion[]>();
@@ -130,7 +131,7 @@ export function compileInspector(config: InspectConfig = {}): Inspector {
   }
   return (text) => {
     if (text.length === 0) return [];
-    const all = detectBuiltIns(text, builtIns);
+    const all = detect(text);
     for (const c of custom) c(text, all);
     if (all.length === 0) return all;
     const candidates = all.filter((f) => f.likelihood >= min);

@@ -66,30 +66,36 @@ const COMMON: Record<(typeof COMMON_CHARACTERS)[number], (c: string) => boolean>
   WHITESPACE: (c) => /^\s$/u.test(c),
 };
 
-/** characterMaskConfig over a string (by code points, so a masked emoji is one mask character). */
-export function characterMask(text: string, config: CharacterMaskConfig, numeric = false): string {
-  const mask = config.maskingCharacter ?? (numeric ? '0' : '*');
+/** characterMaskConfig compiled once: a function over strings (by code points, so an emoji is one character). */
+export function compileCharacterMask(config: CharacterMaskConfig): (text: string, numeric?: boolean) => string {
   const skip = new Set<string>();
   const classes: ((c: string) => boolean)[] = [];
   for (const ci of config.charactersToIgnore ?? []) {
     if ('charactersToSkip' in ci) for (const c of ci.charactersToSkip) skip.add(c);
     else classes.push(COMMON[ci.commonCharactersToIgnore]);
   }
-  const chars = [...text];
   const ignored = (c: string) => skip.has(c) || classes.some((f) => f(c));
-  let maskable = 0;
-  for (const c of chars) if (!ignored(c)) maskable++;
   const n = config.numberToMask ?? 0;
-  const count = n === 0 ? maskable : n > 0 ? Math.min(n, maskable) : Math.max(0, maskable + n);
-  let left = count;
-  const order = config.reverseOrder ? chars.map((_, i) => chars.length - 1 - i) : chars.map((_, i) => i);
-  for (const i of order) {
-    if (left === 0) break;
-    if (ignored(chars[i])) continue;
-    chars[i] = mask;
-    left--;
-  }
-  return chars.join('');
+  return (text, numeric = false) => {
+    const mask = config.maskingCharacter ?? (numeric ? '0' : '*');
+    const chars = [...text];
+    let maskable = 0;
+    for (const c of chars) if (!ignored(c)) maskable++;
+    let left = n === 0 ? maskable : n > 0 ? Math.min(n, maskable) : Math.max(0, maskable + n);
+    const reverse = config.reverseOrder === true;
+    for (let k = 0; k < chars.length && left > 0; k++) {
+      const i = reverse ? chars.length - 1 - k : k;
+      if (ignored(chars[i])) continue;
+      chars[i] = mask;
+      left--;
+    }
+    return chars.join('');
+  };
+}
+
+/** characterMaskConfig over one string (see compileCharacterMask). */
+export function characterMask(text: string, config: CharacterMaskConfig, numeric = false): string {
+  return compileCharacterMask(config)(text, numeric);
 }
 
 /** cryptoHashConfig: base64 HMAC-SHA256. */
@@ -166,11 +172,11 @@ export function compilePrimitive(
   }
   if (pt.redactConfig) return () => str('');
   if (pt.characterMaskConfig) {
-    const config = pt.characterMaskConfig;
+    const mask = compileCharacterMask(pt.characterMaskConfig);
     return (v) => {
       const text = textOf(v);
       if (text === undefined) return v;
-      return str(characterMask(text, config, isNumeric(v)));
+      return str(mask(text, isNumeric(v)));
     };
   }
   if (pt.cryptoHashConfig) {
