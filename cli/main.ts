@@ -13,6 +13,7 @@ import {
   type SourceSpec,
   runMarketingEvents,
 } from '../pipelines/run_marketing_events';
+import { reidentifyCommand } from '../io/dlp/reidentify';
 import { nonNegativeInteger, positiveNumber, rate } from './options';
 import {
   type BigQueryQueryFlags,
@@ -57,6 +58,8 @@ interface RunFlags extends BigQueryRunFlags {
   sink: 'duckdb' | 'bigquery';
   checkpointDir?: string;
   checkpointInterval?: number;
+  maskingConfig?: string;
+  keyFile?: string;
   json?: boolean;
 }
 
@@ -84,6 +87,8 @@ function addRunOptions(cmd: Command, defaultEvents?: number): Command {
     )
     .option('--warehouse <path>', 'DuckDB file of the warehouse', DEFAULT_WAREHOUSE)
     .addOption(new Option('--masker <kind>', 'PII masking engine').choices(['local']).default('local'))
+    .option('--masking-config <path>', 'masking configuration in DLP shape (default config/deidentify.json)')
+    .option('--key-file <path>', 'development key file (default data/dev-keys.json, created when missing)')
     .addOption(new Option('--sink <kind>', 'where results go').choices(['duckdb', 'bigquery']).default('duckdb'))
     .option('--checkpoint-dir <dir>', 'survive crashes: checkpoint here, resume from here (emptied when the run finishes)')
     .addOption(
@@ -127,6 +132,10 @@ function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
     ...(flags.checkpointDir !== undefined && { checkpointDir: resolve(flags.checkpointDir) }),
     ...(flags.checkpointInterval !== undefined && { checkpointIntervalMs: flags.checkpointInterval }),
     ...(flags.sink === 'bigquery' && { bigquery: bigQuerySinkOptions(flags, (m) => new UsageError(m)) }),
+    masking: {
+      ...(flags.maskingConfig !== undefined && { configPath: resolve(flags.maskingConfig) }),
+      ...(flags.keyFile !== undefined && { keyFile: resolve(flags.keyFile) }),
+    },
     ...(flags.duration !== undefined && { durationMs: flags.duration * 1000 }),
   };
 }
@@ -226,7 +235,28 @@ export function buildProgram(io: Io = defaultIo): Command {
         await warehouse.close();
       }
     });
+  program
+    .command('reidentify')
+    .description('turn pseudonym surrogates back into the originals (authorised use; needs the keys)')
+    .argument('[values...]', 'surrogates, e.g. TIDEMARK_USER(28):…; without values, a JSON array on stdin')
+    .option('--masking-config <path>', 'masking configuration in DLP shape (default config/deidentify.json)')
+    .option('--key-file <path>', 'development key file (default data/dev-keys.json)')
+    .action(async (values: string[], flags: { maskingConfig?: string; keyFile?: string }) => {
+      const stdin = values.length > 0 || process.stdin.isTTY ? undefined : await readStdin();
+      io.out(
+        await reidentifyCommand(values, stdin, {
+          ...(flags.maskingConfig !== undefined && { configPath: resolve(flags.maskingConfig) }),
+          ...(flags.keyFile !== undefined && { keyFile: resolve(flags.keyFile) }),
+        }),
+      );
+    });
   return program;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Runs the command line and returns the exit code. */

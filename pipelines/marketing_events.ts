@@ -166,8 +166,8 @@ export function buildMarketingPipeline(config: MarketingPipelineConfig): Pipelin
   const deadLetterRows = failures.apply(
     toRecords<Failure>(
       'dead_letter',
-      // Masked by name where the payload parses, free text otherwise, user ids pseudonymized: no raw PII.
-      (f) => toDeadLetterRow(f, (text) => ({ payload: config.masker.maskPayload(text), encoding: 'masked' })),
+      // The original payload may hold raw PII: the masker encrypts it (envelope, AES-256-GCM), never raw.
+      (f) => toDeadLetterRow(f, (text) => config.masker.protectPayload(text)),
       clock,
       STEPS.deadLetterRows,
     ),

@@ -1,5 +1,5 @@
 /**
- * Runs the marketing pipeline on the direct runner with everything it needs: a source, the local masker, a
+ * Runs the marketing pipeline on the direct runner with everything it needs: a source, the PII masker, a
  * DuckDB warehouse. The `tidemark run` command, `npm start`, the end-to-end tests and the benchmark all come
  * through here.
  */
@@ -12,19 +12,14 @@ import { GeneratorSource, type GeneratorSourceOptions } from '../io/generator/ge
 import { openDuckDbWarehouse } from '../io/warehouse/duckdb_warehouse';
 import { type Warehouse, type WarehouseBatch } from '../io/warehouse/warehouse';
 import { type BigQueryWarehouseOptions, openBigQueryWarehouse } from '../io/bigquery/bigquery_warehouse';
-import { LocalInfoTypeMasker } from '../transforms/mask_pii';
+import { createLocalMasker } from '../io/dlp/local_masker';
+import { type PiiMasker } from '../transforms/mask_pii';
 import { type RawMessage } from '../transforms/records';
 import { type MarketingPipelineConfig, STEPS, buildMarketingPipeline } from './marketing_events';
 
 export type SourceSpec =
   | { readonly kind: 'generator'; readonly options: GeneratorSourceOptions }
   | { readonly kind: 'file'; readonly path: string };
-
-/**
- * The development pseudonymization key. Local runs need a stable key so that the same user gets the same
- * user_key across runs; production reads its key from KMS/Secret Manager instead (see docs/operations.md).
- */
-export const DEVELOPMENT_USER_KEY_SECRET = 'tidemark-development-key-not-for-production';
 
 export interface MarketingRunOptions {
   readonly source: SourceSpec;
@@ -36,7 +31,13 @@ export interface MarketingRunOptions {
   readonly durationMs?: number;
   /** Aborting drains the run the same way (Ctrl-C). */
   readonly signal?: AbortSignal;
-  readonly userKeySecret?: string;
+  /**
+   * `--masker local` (the default): the local DLP-compatible engine with this masking configuration (default
+   * config/deidentify.json) and development key file (default data/dev-keys.json, created on first use).
+   */
+  readonly masking?: { readonly configPath?: string; readonly keyFile?: string };
+  /** Another masker instead (e.g. Cloud DLP behind io/dlp's TablePiiMasker); `masking` is then unused. */
+  readonly masker?: PiiMasker;
   readonly clock?: Clock;
   /** Pipeline settings (lateness, gaps, windows, ...). */
   readonly pipeline?: Partial<Omit<MarketingPipelineConfig, 'source' | 'warehouse' | 'masker' | 'clock'>>;
@@ -102,6 +103,8 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
   const bigquery = options.bigquery;
   if (bigquery === undefined && options.warehousePath !== ':memory:')
     mkdirSync(dirname(options.warehousePath), { recursive: true });
+  // The masker first: a bad masking configuration or key file is refused before anything is opened.
+  const masker = options.masker ?? (await createLocalMasker(options.masking)).masker;
   const warehouse: Warehouse = bigquery
     ? await openBigQueryWarehouse(bigquery)
     : await openDuckDbWarehouse(options.warehousePath);
@@ -124,7 +127,7 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
       ...(onDurable && { onDurable }),
       source: sourceOf(options.source),
       warehouse,
-      masker: new LocalInfoTypeMasker({ key: options.userKeySecret ?? DEVELOPMENT_USER_KEY_SECRET }),
+      masker,
       clock,
     });
     const stop = new AbortController();

@@ -47,6 +47,11 @@ export const PAYLOAD_ENCODINGS = [
   'masked',
   /** The whole payload encrypted with AES-SIV (deterministic, RFC 5297), base64; reversible with the key. */
   'aes_siv_base64',
+  /**
+   * Envelope-encrypted (io/dlp/envelope.ts): AES-256-GCM under a per-batch data key wrapped by the dead-letter
+   * master key; `tdmenv1:<key name>:<wrapped data key>:<iv>:<ciphertext>`. Readable with the key source only.
+   */
+  'aes_gcm_envelope',
   /** Not kept (for example larger than the row limit); `payload` is null. */
   'omitted',
 ] as const;

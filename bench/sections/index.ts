@@ -4,8 +4,9 @@
  */
 import type { Section } from '../section';
 import { bigquerySection } from './bigquery';
+import { piiSection } from './pii';
 import { pipelineSection } from './pipeline';
 import { runnerSection } from './runner';
 import { sessionsSection } from './sessions';
 
-export const SECTIONS: readonly Section[] = [runnerSection, sessionsSection, pipelineSection, bigquerySection];
+export const SECTIONS: readonly Section[] = [runnerSection, sessionsSection, pipelineSection, piiSection, bigquerySection];

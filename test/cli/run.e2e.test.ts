@@ -7,8 +7,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { computeSessions, generateWithTruth } from '../../io/generator';
 import { restrictionsFor } from '../../transforms/consent';
-import { LocalInfoTypeMasker } from '../../transforms/mask_pii';
-import { DEVELOPMENT_USER_KEY_SECRET, type RunSummary } from '../../pipelines/run_marketing_events';
+import { decryptPayload } from '../../io/dlp/envelope';
+import { LocalKeyFile } from '../../io/dlp/keys';
+import { cryptoHash } from '../../io/dlp/primitive_transformations';
+import { type RunSummary } from '../../pipelines/run_marketing_events';
 import { type MarketingEvent, validateEvent } from '../../schemas';
 import { lastJsonLine, query, tempDir, tidemark } from './cli_harness';
 
@@ -55,7 +57,8 @@ describe('tidemark run (generator → pipeline → DuckDB), against the ground t
   });
 
   it('sessions equal the ground truth (on-time events of users with profiling consent, Beam session rule)', () => {
-    const masker = new LocalInfoTypeMasker({ key: DEVELOPMENT_USER_KEY_SECRET });
+    // The user key is config/deidentify.json's cryptoHash of the id, with the development key the run used.
+    const key = new LocalKeyFile().keySync('tidemark-user-key', 32);
     const lateIds = new Set(truth.late);
     const seen = new Set<string>();
     const inputs: { userKey: string; eventTime: number; eventId: string }[] = [];
@@ -68,7 +71,7 @@ describe('tidemark run (generator → pipeline → DuckDB), against the ground t
       seen.add(e.event_id);
       if (!restrictionsFor(e).profiling) continue;
       inputs.push({
-        userKey: masker.userKey((e.user_id ?? e.anonymous_id) as string),
+        userKey: cryptoHash((e.user_id ?? e.anonymous_id) as string, key),
         eventTime: checked.eventTimeMs,
         eventId: e.event_id,
       });
@@ -86,6 +89,19 @@ describe('tidemark run (generator → pipeline → DuckDB), against the ground t
     assert.equal(actual.length, expected.length);
     assert.deepEqual(actual, expected);
     assert.equal(summary.sessions, expected.length);
+  });
+
+  it('dead-letter payloads are envelope-encrypted, and an authorised reader (the key source) gets them back', async () => {
+    const rows = query<{ id: string; payload: string; payload_encoding: string }>(
+      warehouse,
+      'SELECT id, payload, payload_encoding FROM dead_letter WHERE payload IS NOT NULL ORDER BY id LIMIT 20',
+    );
+    assert.ok(rows.length > 0);
+    const sent = new Map(messages.map((m) => [m.id, m.data]));
+    for (const row of rows) {
+      assert.equal(row.payload_encoding, 'aes_gcm_envelope');
+      assert.equal(await decryptPayload(row.payload, new LocalKeyFile()), sent.get(row.id), `dead letter ${row.id}`);
+    }
   });
 
   it('a second run of the same input changes nothing (idempotent sinks)', () => {

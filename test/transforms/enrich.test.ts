@@ -25,13 +25,17 @@ import {
   lookUpCampaign,
   lookUpProfile,
 } from '../../transforms/enrich';
-import { LocalInfoTypeMasker, maskPii } from '../../transforms/mask_pii';
+import { maskPii } from '../../transforms/mask_pii';
+import { type TablePiiMasker } from '../../io/dlp/table_masker';
 import { type CampaignMeta, type PipelineEvent, type ProfileAttributes } from '../../transforms/records';
-import { NOW, TEST_KEY, parsedEvent } from './privacy_fixtures';
+import { NOW, parsedEvent, testMasker } from './privacy_fixtures';
 
 const CAMPAIGNS = join(__dirname, '../../data-samples/campaigns.jsonl');
 const PROFILES = join(__dirname, '../../data-samples/profiles.jsonl');
-const masker = new LocalInfoTypeMasker({ key: TEST_KEY });
+let masker: TablePiiMasker;
+before(async () => {
+  masker = await testMasker();
+});
 
 /** parse-level events → consent → mask → enrich with both sample files. */
 async function enrichAll(events: readonly PipelineEvent[], files = { campaigns: CAMPAIGNS, profiles: PROFILES }) {
@@ -125,7 +129,7 @@ describe('enrich', () => {
         .apply(create<CampaignMeta>([decodeCampaignMeta({ campaign_id: 'c1', name: 'C1' })], {}, 'Campaigns'))
         .apply(keyCampaigns()),
     );
-    const e = masker.maskEvent(parsedEvent({ campaign_id: 'c1' }));
+    const [e] = await masker.maskBatch([parsedEvent({ campaign_id: 'c1' })]);
     assert.ok(e.ok);
     const out = capture(
       p

@@ -2,6 +2,11 @@
  * Fixtures for the element-wise steps (parse, consent, masking, enrichment, rows): raw messages around one publish
  * time, valid event JSON with every PII field, and a runner for a chain of steps on the direct runner.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalMasker } from '../../io/dlp/local_masker';
+import { type TablePiiMasker } from '../../io/dlp/table_masker';
 import { ManualClock } from '../../sdk/clock';
 import { type PCollection } from '../../sdk/pcollection';
 import { Pipeline } from '../../sdk/pipeline';
@@ -91,4 +96,18 @@ export async function runOn<I, O extends { readonly [K in keyof O]: PCollection<
     captured[tag] = capture(pc, `Capture_${tag}`);
   await runPipeline(p, { clock: new ManualClock(NOW) });
   return captured as { [K in keyof O]: O[K] extends PCollection<infer T> ? Captured<T> : never };
+}
+
+/**
+ * The pipeline's masker (config/deidentify.json on the local engine) with development keys in a temporary key
+ * file, made once per test process.
+ */
+let testMaskerPromise: Promise<TablePiiMasker> | undefined;
+export function testMasker(): Promise<TablePiiMasker> {
+  testMaskerPromise ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-keys-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return (await createLocalMasker({ keyFile: join(dir, 'keys.json') })).masker;
+  })();
+  return testMaskerPromise;
 }

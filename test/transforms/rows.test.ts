@@ -8,15 +8,19 @@ import { type KV, kv } from '../../sdk/kv';
 import { type LateElement } from '../../sdk/graph';
 import { TABLES, type TableDef, validateRow } from '../../schemas';
 import { applyConsent, applyRestrictions, restrictionsFor } from '../../transforms/consent';
-import { LocalInfoTypeMasker, maskPayload, maskPii, maskText } from '../../transforms/mask_pii';
+import { maskPii } from '../../transforms/mask_pii';
+import { type TablePiiMasker } from '../../io/dlp/table_masker';
 import { parseAndValidate } from '../../transforms/parse_and_validate';
 import { type Failure, type PipelineEvent } from '../../transforms/records';
 import { UNLINKED_USER_KEY, rfc3339, toDeadLetterRow, toEventRow, toLateEventRow, wellFormed } from '../../transforms/rows';
-import { NOW, PUBLISH, TEST_KEY, message, messageOf, parsedEvent, runOn } from './privacy_fixtures';
+import { NOW, PUBLISH, message, messageOf, parsedEvent, runOn, testMasker } from './privacy_fixtures';
 
-const masker = new LocalInfoTypeMasker({ key: TEST_KEY });
-const masked = (e: PipelineEvent): PipelineEvent => {
-  const outcome = masker.maskEvent(e);
+let masker: TablePiiMasker;
+before(async () => {
+  masker = await testMasker();
+});
+const masked = async (e: PipelineEvent): Promise<PipelineEvent> => {
+  const [outcome] = await masker.maskBatch([e]);
   assert.ok(outcome.ok);
   return { ...e, event: outcome.event, userKey: outcome.userKey, piiMasked: true };
 };
@@ -26,7 +30,7 @@ function unlinked(): PipelineEvent {
   const restrictions = restrictionsFor(e.event);
   return { ...e, event: applyRestrictions(e.event, restrictions), restrictions };
 }
-const maskedText = (text: string) => ({ payload: masker.maskPayload(text), encoding: 'masked' as const });
+const maskedText = (text: string) => masker.protectPayload(text);
 
 function assertValid(name: keyof typeof TABLES, row: unknown): void {
   const table: TableDef = TABLES[name];
@@ -36,8 +40,8 @@ function assertValid(name: keyof typeof TABLES, row: unknown): void {
 
 describe('rows', () => {
   describe('toEventRow', () => {
-    it('flattens a masked event; campaign via campaignOf; times as RFC 3339', () => {
-      const e = masked(
+    it('flattens a masked event; campaign via campaignOf; times as RFC 3339', async () => {
+      const e = await masked(
         parsedEvent({
           event_id: 'e-row',
           utm_source: undefined,
@@ -66,13 +70,13 @@ describe('rows', () => {
       );
       assert.deepEqual(
         [row.email, row.phone, row.ip, row.name],
-        ['[EMAIL_ADDRESS]', '[PHONE_NUMBER]', '[IP_ADDRESS]', '[PERSON_NAME]'],
+        ['[EMAIL_ADDRESS]', '+# ###-###-####', '[IP_ADDRESS]', '[PERSON_NAME]'],
       );
       assert.equal(row.session_id, null);
     });
 
-    it('a minimal event: absent fields are nulls', () => {
-      const e = masked(
+    it('a minimal event: absent fields are nulls', async () => {
+      const e = await masked(
         parsedEvent(
           Object.fromEntries(
             [
@@ -106,8 +110,8 @@ describe('rows', () => {
       assert.equal(row.channel, null);
     });
 
-    it('an event without profiling consent gets the unlinked user key', () => {
-      const e = masked(unlinked());
+    it('an event without profiling consent gets the unlinked user key', async () => {
+      const e = await masked(unlinked());
       const row = toEventRow(e);
       assertValid('events', row);
       assert.equal(row.user_key, UNLINKED_USER_KEY);
@@ -167,7 +171,7 @@ describe('rows', () => {
       for (const f of out.dead.values()) {
         const row = toDeadLetterRow(f, maskedText);
         assertValid('dead_letter', row);
-        assert.equal(row.payload_encoding, 'masked');
+        assert.equal(row.payload_encoding, 'aes_gcm_envelope');
         assert.doesNotMatch(row.payload ?? '', /ann@example\.com|ann\.lee|Ann Lee|415-555-0123|203\.0\.113\.7/);
         assert.equal(row.step, 'ParseEvents');
       }
@@ -204,61 +208,6 @@ describe('rows', () => {
     });
   });
 
-  describe('maskPayload (dead-letter payloads)', () => {
-    const pseudo = (id: string) => `P(${id})`;
-
-    it('masks a JSON event by field: PII fields by name, ids pseudonymized, free text scanned', () => {
-      const text = JSON.stringify({
-        user_id: 'u_1',
-        anonymous_id: 'a_1',
-        name: 'Ann Lee',
-        email: 'not even an email',
-        phone: 12345,
-        ip: '203.0.113.7',
-        note: 'call +1 415 555 0123',
-        page: '/c?e=ann%40example.com',
-        campaign: { name: 'spring' },
-        'bob@example.com': 'x',
-        nested: { deeper: ['mail me: carl@example.com'] },
-      });
-      assert.deepEqual(JSON.parse(maskPayload(text, pseudo)), {
-        user_id: 'P(u_1)',
-        anonymous_id: 'P(a_1)',
-        name: '[PERSON_NAME]',
-        email: '[EMAIL_ADDRESS]',
-        phone: '[PHONE_NUMBER]',
-        ip: '[IP_ADDRESS]',
-        note: 'call [PHONE_NUMBER]',
-        page: '/c?e=[EMAIL_ADDRESS]',
-        campaign: { name: 'spring' },
-        '[EMAIL_ADDRESS]': 'x',
-        nested: { deeper: ['mail me: [EMAIL_ADDRESS]'] },
-      });
-    });
-
-    it('masks truncated JSON and non-JSON as text, with PII pairs replaced', () => {
-      const truncated = '{"user_id":"u_1","name":"Ann \\"The\\" Lee","email":"ann@example.com","note":"call 415-555-0123 pl';
-      assert.equal(
-        maskPayload(truncated, pseudo),
-        '{"user_id":"P(u_1)","name":"[PERSON_NAME]","email":"[EMAIL_ADDRESS]","note":"call [PHONE_NUMBER] pl',
-      );
-      assert.equal(maskPayload('hello ann@example.com', pseudo), maskText('hello ann@example.com'));
-      assert.equal(maskPayload('[1,"ann@example.com"]', pseudo), '[1,"[EMAIL_ADDRESS]"]');
-    });
-
-    it('keeps a "__proto__" key as a key', () => {
-      assert.equal(
-        maskPayload('{"__proto__":{"email":"ann@example.com"},"x":1}', pseudo),
-        '{"__proto__":{"email":"[EMAIL_ADDRESS]"},"x":1}',
-      );
-    });
-
-    it('survives hostile nesting', () => {
-      const deep = `{"a":${'['.repeat(200_000)}"ann@example.com"${']'.repeat(200_000)}}`;
-      assert.ok(!maskPayload(deep, pseudo).includes('ann@example.com'));
-    });
-  });
-
   describe('toLateEventRow', () => {
     const late = <T>(value: T, over: Partial<LateElement<T>> = {}): LateElement<T> => ({
       value,
@@ -271,8 +220,8 @@ describe('rows', () => {
       ...over,
     });
 
-    it('from a keyed late element (as groupings emit them), with the masked event as payload', () => {
-      const e = masked(parsedEvent({ event_id: 'late-1' }));
+    it('from a keyed late element (as groupings emit them), with the masked event as payload', async () => {
+      const e = await masked(parsedEvent({ event_id: 'late-1' }));
       const row = toLateEventRow(late<KV<string, PipelineEvent>>(kv('late-1', e)), {
         arrivalTimeMs: NOW,
         allowedLatenessMs: 600_000,
@@ -288,8 +237,8 @@ describe('rows', () => {
       assert.deepEqual(JSON.parse(row.payload ?? ''), e.event);
     });
 
-    it('from an unkeyed element, a closed window, an unlinked event and an infinite watermark', () => {
-      const e = masked(unlinked());
+    it('from an unkeyed element, a closed window, an unlinked event and an infinite watermark', async () => {
+      const e = await masked(unlinked());
       const row = toLateEventRow(late(e, { reason: 'closed_window', watermark: Number.POSITIVE_INFINITY }), {
         arrivalTimeMs: NOW,
       });
