@@ -54,7 +54,11 @@ interface RunFlags extends BigQueryRunFlags {
   outOfOrderMs?: number;
   duration?: number;
   warehouse: string;
-  masker: 'local';
+  masker: 'local' | 'dlp';
+  dlpParent?: string;
+  dlpEndpoint?: string;
+  wrappedKeys?: string;
+  dlpRequestsPerMinute?: number;
   sink: 'duckdb' | 'bigquery';
   checkpointDir?: string;
   checkpointInterval?: number;
@@ -86,7 +90,22 @@ function addRunOptions(cmd: Command, defaultEvents?: number): Command {
       new Option('--duration <seconds>', 'stop after this long and drain (fire every open window)').argParser(positiveNumber),
     )
     .option('--warehouse <path>', 'DuckDB file of the warehouse', DEFAULT_WAREHOUSE)
-    .addOption(new Option('--masker <kind>', 'PII masking engine').choices(['local']).default('local'))
+    .addOption(new Option('--masker <kind>', 'PII masking engine').choices(['local', 'dlp']).default('local'))
+    .option('--dlp-parent <name>', 'with --masker dlp: projects/P/locations/L where DLP processes requests')
+    .addOption(
+      new Option('--dlp-endpoint <host:port>', 'with --masker dlp: a local DLP-compatible server (no TLS; development keys)').env(
+        'TIDEMARK_DLP_ENDPOINT',
+      ),
+    )
+    .option(
+      '--wrapped-keys <file>',
+      'with --masker dlp on Cloud DLP: the KMS-wrapped keys ({"keys": {name: {cryptoKeyName, wrappedKey}}})',
+    )
+    .addOption(
+      new Option('--dlp-requests-per-minute <n>', 'with --masker dlp: client-side rate limit (default 600)').argParser(
+        positiveNumber,
+      ),
+    )
     .option('--masking-config <path>', 'masking configuration in DLP shape (default config/deidentify.json)')
     .option('--key-file <path>', 'development key file (default data/dev-keys.json, created when missing)')
     .addOption(new Option('--sink <kind>', 'where results go').choices(['duckdb', 'bigquery']).default('duckdb'))
@@ -126,9 +145,28 @@ function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
   if (flags.sink !== 'bigquery' && (flags.dataset !== undefined || flags.createTables)) {
     throw new UsageError('--dataset and --create-tables go with --sink bigquery');
   }
+  const dlpFlags = [flags.dlpParent, flags.dlpEndpoint, flags.wrappedKeys, flags.dlpRequestsPerMinute];
+  if (flags.masker !== 'dlp' && dlpFlags.some((f) => f !== undefined)) {
+    throw new UsageError('--dlp-parent, --dlp-endpoint, --wrapped-keys and --dlp-requests-per-minute go with --masker dlp');
+  }
+  if (flags.masker === 'dlp' && (flags.dlpEndpoint === undefined) === (flags.wrappedKeys === undefined)) {
+    throw new UsageError('--masker dlp needs --dlp-endpoint HOST:PORT (a local DLP server) or --wrapped-keys FILE (Cloud DLP)');
+  }
+  if (flags.masker === 'dlp' && flags.wrappedKeys !== undefined && flags.dlpParent === undefined) {
+    throw new UsageError('--masker dlp on Cloud DLP needs --dlp-parent projects/P/locations/L');
+  }
   return {
     source,
     warehousePath: resolve(flags.warehouse),
+    ...(flags.masker === 'dlp' && {
+      dlp: {
+        parent: flags.dlpParent ?? 'projects/tidemark-local/locations/global',
+        ...(flags.dlpEndpoint !== undefined && { endpoint: flags.dlpEndpoint }),
+        ...(flags.wrappedKeys !== undefined && { wrappedKeysFile: resolve(flags.wrappedKeys) }),
+        ...(flags.keyFile !== undefined && { keyFile: resolve(flags.keyFile) }),
+        ...(flags.dlpRequestsPerMinute !== undefined && { requestsPerMinute: flags.dlpRequestsPerMinute }),
+      },
+    }),
     ...(flags.checkpointDir !== undefined && { checkpointDir: resolve(flags.checkpointDir) }),
     ...(flags.checkpointInterval !== undefined && { checkpointIntervalMs: flags.checkpointInterval }),
     ...(flags.sink === 'bigquery' && { bigquery: bigQuerySinkOptions(flags, (m) => new UsageError(m)) }),

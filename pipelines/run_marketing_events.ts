@@ -12,6 +12,8 @@ import { GeneratorSource, type GeneratorSourceOptions } from '../io/generator/ge
 import { openDuckDbWarehouse } from '../io/warehouse/duckdb_warehouse';
 import { type Warehouse, type WarehouseBatch } from '../io/warehouse/warehouse';
 import { type BigQueryWarehouseOptions, openBigQueryWarehouse } from '../io/bigquery/bigquery_warehouse';
+import type * as DlpMaskerModule from '../io/dlp/dlp_masker';
+import { type DlpMaskerOptions } from '../io/dlp/dlp_masker';
 import { createLocalMasker } from '../io/dlp/local_masker';
 import { type PiiMasker } from '../transforms/mask_pii';
 import { type RawMessage } from '../transforms/records';
@@ -36,6 +38,8 @@ export interface MarketingRunOptions {
    * config/deidentify.json) and development key file (default data/dev-keys.json, created on first use).
    */
   readonly masking?: { readonly configPath?: string; readonly keyFile?: string };
+  /** `--masker dlp`: Cloud DLP (or a local DLP-compatible server) with the same masking configuration. */
+  readonly dlp?: DlpMaskerOptions;
   /** Another masker instead (e.g. Cloud DLP behind io/dlp's TablePiiMasker); `masking` is then unused. */
   readonly masker?: PiiMasker;
   readonly clock?: Clock;
@@ -104,10 +108,14 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
   if (bigquery === undefined && options.warehousePath !== ':memory:')
     mkdirSync(dirname(options.warehousePath), { recursive: true });
   // The masker first: a bad masking configuration or key file is refused before anything is opened.
-  const masker = options.masker ?? (await createLocalMasker(options.masking)).masker;
-  const warehouse: Warehouse = bigquery
-    ? await openBigQueryWarehouse(bigquery)
-    : await openDuckDbWarehouse(options.warehousePath);
+  const { masker, close: closeMasker } = await maskerFor(options);
+  let warehouse: Warehouse;
+  try {
+    warehouse = bigquery ? await openBigQueryWarehouse(bigquery) : await openDuckDbWarehouse(options.warehousePath);
+  } catch (e) {
+    await closeMasker();
+    throw e;
+  }
   try {
     const latencies: number[] = [];
     const onDurable = options.measureLatency
@@ -195,5 +203,19 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
     };
   } finally {
     await warehouse.close();
+    await closeMasker();
   }
+}
+
+/** The run's masker, and how to release what it holds (the DLP client's channel). */
+async function maskerFor(options: MarketingRunOptions): Promise<{ masker: PiiMasker; close(): Promise<void> }> {
+  if (options.masker) return { masker: options.masker, close: async () => undefined };
+  if (options.dlp) {
+    // Loaded only here: the DLP client library is heavy, and the local masker does not need it.
+    // (A require, not import(): under tsx's CommonJS hook a dynamic import does not resolve TypeScript files.)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createDlpMasker } = require('../io/dlp/dlp_masker') as typeof DlpMaskerModule;
+    return createDlpMasker({ ...options.dlp, ...(options.masking?.configPath && { configPath: options.masking.configPath }) });
+  }
+  return { masker: (await createLocalMasker(options.masking)).masker, close: async () => undefined };
 }

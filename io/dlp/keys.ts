@@ -172,6 +172,11 @@ export class KmsKeySource implements KeySource {
     return new KmsKeySource(json as WrappedKeysJson, clientOptions, `KMS-wrapped keys from ${path}`);
   }
 
+  /** The wrapped keys by name (no key material in clear), to send to Cloud DLP as `kmsWrapped` keys. */
+  get wrappedKeys(): WrappedKeysJson['keys'] {
+    return this.wrapped.keys;
+  }
+
   key(name: string): Promise<Uint8Array> {
     const entry = this.wrapped.keys[name];
     if (entry === undefined) return Promise.reject(new KeySourceError(`${this.description}: no key named ${name}`));

@@ -6,7 +6,7 @@
  *
  * The generator is deterministic and resumes at the checkpoint's position, and checkpoints are taken between
  * bundles, so a resumed run reads the same bundles as the uninterrupted one: even lateness decisions agree. What
- * legitimately differs is processing time (docs/checkpointing.md): the columns that record when a row was written,
+ * legitimately differs is processing time (docs/checkpointing.md), and the ciphertext of sealed payloads: the columns that record when a row was written,
  * and how many early (processing-time) panes a campaign window had, so campaign metrics are compared by their final
  * pane.
  */
@@ -27,8 +27,9 @@ const KILLS = 20;
 /** Per table: the columns that record processing time, and a filter for rows that do not depend on it. */
 const COMPARED: Record<string, { exclude: string[]; where?: string }> = {
   events: { exclude: [] },
-  late_events: { exclude: ['arrival_time'] },
-  dead_letter: { exclude: ['error_time'] },
+  // Payloads that may hold PII are sealed with a fresh data key per batch: equal messages, different ciphertexts.
+  late_events: { exclude: ['arrival_time', 'payload'] },
+  dead_letter: { exclude: ['error_time', 'payload'] },
   sessions: { exclude: ['updated_at'] },
   user_features: { exclude: ['updated_at'] },
   campaign_metrics: { exclude: ['emitted_at', 'pane_index', 'pane_timing'], where: 'is_final' },

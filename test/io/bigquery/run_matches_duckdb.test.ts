@@ -13,6 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../cli/main';
+import { ENVELOPE_PREFIX, decryptPayload } from '../../../io/dlp/envelope';
+import { LocalKeyFile } from '../../../io/dlp/keys';
 import { openDuckDbWarehouse } from '../../../io/warehouse/duckdb_warehouse';
 import { runMarketingEvents } from '../../../pipelines/run_marketing_events';
 import { TABLE_LIST, type TableDef } from '../../../schemas';
@@ -41,6 +43,21 @@ function keyed(table: TableDef, rows: readonly Record<string, unknown>[], column
   return out;
 }
 
+/**
+ * Dead-letter payloads are sealed with a fresh data key per batch, so two runs never store the same ciphertext:
+ * compared opened, with the development key file both runs used.
+ */
+async function opened(rows: readonly Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
+  const keys = new LocalKeyFile();
+  return Promise.all(
+    rows.map(async (row) =>
+      typeof row.payload === 'string' && row.payload.startsWith(`${ENVELOPE_PREFIX}:`)
+        ? { ...row, payload: await decryptPayload(row.payload, keys) }
+        : row,
+    ),
+  );
+}
+
 async function compareTables(
   emulator: BigQueryEmulator,
   dataset: string,
@@ -52,8 +69,8 @@ async function compareTables(
   try {
     for (const table of TABLE_LIST) {
       const columns = Object.keys(table.columns).filter((c) => allColumns || !isProcessingTime(table, c));
-      const expected = keyed(table, await duckdb.query(`SELECT * FROM ${table.name}`), columns);
-      const actual = keyed(table, emulator.rowsOf(PROJECT, dataset, table.name), columns);
+      const expected = keyed(table, await opened(await duckdb.query(`SELECT * FROM ${table.name}`)), columns);
+      const actual = keyed(table, await opened(emulator.rowsOf(PROJECT, dataset, table.name)), columns);
       assert.equal(actual.size, expected.size, `${table.name}: row count`);
       for (const [key, row] of expected) assert.equal(actual.get(key), row, `${table.name} row ${key}`);
       compared += expected.size;
