@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { PipelineConstructionError } from './errors';
 import { type PTransform } from './ptransform';
 import { type WindowingStrategy } from './windowing_strategy';
@@ -46,9 +47,10 @@ function isJson(value: unknown, depth = 0): boolean {
 
 /**
  * Marks `transform` as rebuildable from `spec`: every primitive step it expands into records the spec (see
- * StepOrigin). The options are checked here, so a spec that would not survive JSON fails at construction.
+ * StepOrigin). The options are checked here, so a spec that would not survive JSON fails at construction. The
+ * result is `transform` with a spec (its other members, getters included, are inherited unchanged).
  */
-export function withSpec<In, Out>(spec: FnSpec, transform: PTransform<In, Out>): PTransform<In, Out> {
+export function withSpec<T extends PTransform<never, unknown>>(spec: FnSpec, transform: T): T {
   if (!/^[\w@.-]+(\/[\w.-]+)+$/.test(spec.module) || spec.exportName.length === 0) {
     throw new PipelineConstructionError(
       `spec of '${transform.name}': '${spec.module}#${spec.exportName}' is not a module path and export`,
@@ -59,5 +61,30 @@ export function withSpec<In, Out>(spec: FnSpec, transform: PTransform<In, Out>):
       `spec of '${transform.name}': options must be plain JSON (no functions, undefined, NaN, Infinity, class instances)`,
     );
   }
-  return { ...transform, spec, expand: (input: In) => transform.expand(input) };
+  return Object.assign(Object.create(transform) as T, { spec });
+}
+
+/** The npm name workers know this project by: its modules are `tidemark/<path>` in their node_modules. */
+export const PROJECT_PACKAGE = 'tidemark';
+/** This checkout, or /app/node_modules/tidemark on a worker: one level above sdk/. */
+export const PROJECT_ROOT = resolve(__dirname, '..');
+
+/** What to `require` for a spec module: project modules resolve inside the project, others via node_modules. */
+export function specModulePath(module: string): string {
+  if (module === PROJECT_PACKAGE || module.startsWith(`${PROJECT_PACKAGE}/`)) {
+    return resolve(PROJECT_ROOT, module.slice(PROJECT_PACKAGE.length + 1));
+  }
+  if (isAbsolute(module) || module.startsWith('.'))
+    throw new Error(`spec module '${module}' must be a package path, not a file path`);
+  return module;
+}
+
+/** The function a spec names (not called). Throws a message naming module and export when it is missing. */
+export function loadSpecExport(spec: FnSpec): (options: never) => unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exported = (require(specModulePath(spec.module)) as Record<string, unknown>)[spec.exportName];
+  if (typeof exported !== 'function') {
+    throw new Error(`spec '${spec.module}#${spec.exportName}': the module exports no function of that name`);
+  }
+  return exported as (options: never) => unknown;
 }

@@ -4,33 +4,20 @@
  * take the primitive step at the recorded path. No apache-beam here: the translator uses it to check specs at
  * construction, the workers to build their functions.
  */
-import { isAbsolute, resolve } from 'node:path';
-import { type FnSpec, PCollection, type PTransform, Pipeline, type PrimitiveStep, type StepOrigin } from '../../sdk';
-
-/** The npm name workers know this project by: its modules are `tidemark/<path>` in /app/node_modules. */
-export const PACKAGE_NAME = 'tidemark';
-/** This checkout (or /app/node_modules/tidemark on a worker): two levels above runners/dataflow. */
-export const PROJECT_ROOT = resolve(__dirname, '..', '..');
-
-/** Where a spec's module lives: project modules resolve inside the project, others through node_modules. */
-export function moduleRequest(module: string): string {
-  if (module === PACKAGE_NAME || module.startsWith(`${PACKAGE_NAME}/`)) {
-    return resolve(PROJECT_ROOT, module.slice(PACKAGE_NAME.length + 1));
-  }
-  if (isAbsolute(module) || module.startsWith('.'))
-    throw new Error(`spec module '${module}' must be a package path, not a file path`);
-  return module;
-}
+import {
+  type FnSpec,
+  PCollection,
+  loadSpecExport,
+  type PTransform,
+  Pipeline,
+  type PrimitiveStep,
+  type StepOrigin,
+} from '../../sdk';
 
 type Factory = (options: unknown) => PTransform<unknown, unknown>;
 
 export function loadFactory(spec: FnSpec): Factory {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const exported = (require(moduleRequest(spec.module)) as Record<string, unknown>)[spec.exportName];
-  if (typeof exported !== 'function') {
-    throw new Error(`spec '${spec.module}#${spec.exportName}': the module exports no function of that name`);
-  }
-  return exported as Factory;
+  return loadSpecExport(spec) as Factory;
 }
 
 const cache = new Map<string, PrimitiveStep>();
