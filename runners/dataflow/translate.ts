@@ -18,7 +18,9 @@ import { Pipeline as BeamPipeline } from 'apache-beam/internal/pipeline';
 import * as environments from 'apache-beam/internal/environments';
 import * as runnerApi from 'apache-beam/proto/beam_runner_api';
 import { BytesCoder } from 'apache-beam/coders/required_coders';
+import { GeneralObjectCoder } from 'apache-beam/coders/js_coders';
 import { groupByKey } from 'apache-beam/transforms/internal';
+import { createWindowingStrategyProto } from 'apache-beam/transforms/window';
 import Long from 'long';
 import {
   type GroupStep,
@@ -28,7 +30,9 @@ import {
   type PrimitiveStep,
   type ReadStep,
   type WindowFn,
+  type WindowingStrategy,
   type WithTimestampsStep,
+  DEFAULT_WINDOWING,
   describeWindowFn,
 } from '../../sdk';
 import { PUBSUB_READ_URN, PubsubMessageToRaw, isPubsubSourceSpec } from './pubsub_io';
@@ -44,6 +48,8 @@ import {
   UnwrapTimestamped,
   timestampOfEnvelope,
 } from './worker_fns';
+
+const FLATTEN_URN = 'beam:transform:flatten:v1';
 
 /** The TypeScript SDK harness the workers run (override with a prebuilt image: see worker/Dockerfile). */
 export const DEFAULT_WORKER_IMAGE = 'docker.io/apache/beam_typescript_sdk:2.49.0';
@@ -153,10 +159,20 @@ export function translate(pipeline: Pipeline, options: TranslateOptions = {}): T
     if (!pc) throw new Error(`internal: '${step.inputs[i].name}' was not translated before '${step.name}'`);
     return pc;
   };
+  const strategyId = (ws: WindowingStrategy): string =>
+    bp.context.getWindowingStrategyId(
+      createWindowingStrategyProto(bp, beamWindowFn(ws.windowFn), windowingStrategyBase(ws, bp.defaultEnvironment)),
+    );
+  // Every Beam collection gets the windowing strategy and boundedness of its tidemark collection: the tidemark
+  // graph is the truth, and apache-beam's own propagation differs in details (its default global strategy emits
+  // always at closing) that would make equal strategies look different to a Flatten.
   const bind = (step: PrimitiveStep, outputs: Readonly<Record<string, BeamPC>>): void => {
     for (const [tag, pc] of Object.entries(step.outputs)) {
       const out = outputs[tag];
       if (!out) throw new Error(`internal: step '${step.name}' produced no '${tag}' output`);
+      const proto = bp.getProto().components!.pcollections[out.getId()];
+      proto.windowingStrategyId = strategyId(pc.windowing);
+      proto.isBounded = pc.bounded ? runnerApi.IsBounded_Enum.BOUNDED : runnerApi.IsBounded_Enum.UNBOUNDED;
       beamOf.set(pc, out);
     }
   };
@@ -184,7 +200,18 @@ export function translate(pipeline: Pipeline, options: TranslateOptions = {}): T
         break;
       case 'flatten': {
         const inputs = step.inputs.map((_, i) => inputOf(step, i));
-        bind(step, { main: beam.P(inputs).apply(beam.withName(step.name, beam.flatten<unknown>())) });
+        const out = step.outputs.main;
+        // A Flatten primitive whose output is declared up front: apache-beam's flatten() cannot derive one
+        // windowing strategy or boundedness from inputs that differ (bounded side data with an unbounded stream).
+        const flatten = (_: BeamPC[], p: BeamPipeline, transformProto: runnerApi.PTransform): BeamPC => {
+          transformProto.spec = runnerApi.FunctionSpec.create({ urn: FLATTEN_URN });
+          return p.createPCollectionInternal(
+            new GeneralObjectCoder(),
+            strategyId(out.windowing),
+            out.bounded ? runnerApi.IsBounded_Enum.BOUNDED : runnerApi.IsBounded_Enum.UNBOUNDED,
+          );
+        };
+        bind(step, { main: beam.P(inputs).apply(beam.withName(step.name, flatten)) });
         break;
       }
     }
@@ -279,6 +306,11 @@ function groupTransform(pc: BeamPC, step: GroupStep): Record<string, BeamPC> {
   // Dataflow drops elements beyond the allowed lateness (and counts them); tidemark's `late` output stays empty there.
   const late = pc
     .apply(beam.withName('LateElements', beam.parDo(new NoElements())))
-    .apply(beam.withName('LateToGlobalWindow', beam.windowInto(beam.globalWindows())));
+    .apply(
+      beam.withName(
+        'LateToGlobalWindow',
+        beam.windowInto(beam.globalWindows(), windowingStrategyBase(DEFAULT_WINDOWING, pc.pipeline.defaultEnvironment)),
+      ),
+    );
   return { main, late };
 }
