@@ -13,6 +13,7 @@ import {
   type SourceSpec,
   runMarketingEvents,
 } from '../pipelines/run_marketing_events';
+import { registerLaunchCommand } from './launch_command';
 import { nonNegativeInteger, positiveNumber, rate } from './options';
 import { terminalProgress } from './progress';
 
@@ -197,6 +198,8 @@ export function buildProgram(io: Io = defaultIo): Command {
         await warehouse.close();
       }
     });
+
+  registerLaunchCommand(program, io);
   return program;
 }
 
