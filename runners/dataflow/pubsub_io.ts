@@ -5,6 +5,7 @@
  * (FACTS.md). A pipeline names the read with `pubsubSource(options)`: a source that carries its spec and is
  * only ever read by Dataflow (locally, use the io/ Pub/Sub source with the same options).
  */
+import { createHash } from 'node:crypto';
 import 'apache-beam';
 import { requireForSerialization } from 'apache-beam/serialization';
 import { type FnSpec, PipelineConstructionError, type Source, type SourceReader } from '../../sdk';
@@ -150,11 +151,20 @@ export function decodePubsubMessage(buf: Uint8Array): RawMessage {
   return { id, data, attributes, publishTimeMs };
 }
 
-/** Dataflow's Pub/Sub read output (PubsubMessage bytes) → the RawMessage the pipeline's parser takes. */
+/**
+ * Dataflow's Pub/Sub read output (PubsubMessage bytes) → the RawMessage the pipeline's parser takes. Bytes that
+ * are not a PubsubMessage become a message with those bytes as data, so the parser dead-letters them instead of
+ * the bundle failing forever on a poison message.
+ */
 export class PubsubMessageToRaw {
   readonly beamName = 'PubsubMessageToRaw';
   process(element: Uint8Array): RawMessage[] {
-    return [decodePubsubMessage(element)];
+    try {
+      return [decodePubsubMessage(element)];
+    } catch (error) {
+      const id = `undecodable-${createHash('sha256').update(element).digest('hex').slice(0, 32)}`;
+      return [{ id, data: element, attributes: { decode_error: (error as Error).message }, publishTimeMs: Date.now() }];
+    }
   }
 }
 
