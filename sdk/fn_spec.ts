@@ -51,7 +51,11 @@ function isJson(value: unknown, depth = 0): boolean {
  * result is `transform` with a spec (its other members, getters included, are inherited unchanged).
  */
 export function withSpec<T extends PTransform<never, unknown>>(spec: FnSpec, transform: T): T {
-  if (!/^[\w@.-]+(\/[\w.-]+)+$/.test(spec.module) || spec.exportName.length === 0) {
+  if (
+    !/^(@[\w.-]+\/)?\w[\w.-]*(\/[\w.-]+)+$/.test(spec.module) ||
+    spec.module.split('/').includes('..') ||
+    spec.exportName.length === 0
+  ) {
     throw new PipelineConstructionError(
       `spec of '${transform.name}': '${spec.module}#${spec.exportName}' is not a module path and export`,
     );

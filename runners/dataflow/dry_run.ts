@@ -6,6 +6,7 @@
  *   environment.json    the worker environment: SDK harness image and capabilities
  *   job_options.json    the validated job options and the Beam pipeline options derived from them
  *   step_names.json     tidemark step name → Beam transform id (for update name mappings)
+ *   pipeline_summary.json  per step: its primitives, worker classes, specs and output windowing (for review)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,7 @@ import * as runnerApi from 'apache-beam/proto/beam_runner_api';
 import { getRegisteredModules } from 'apache-beam/serialization';
 import { type FnSpec, type Pipeline, PROJECT_PACKAGE, PROJECT_ROOT } from '../../sdk';
 import { type DataflowJobOptions, beamPipelineOptions } from './job_options';
+import { describePipeline } from './describe';
 import { type Translation, translate } from './translate';
 import { type PackageCheck, validatePipeline } from './validate';
 
@@ -99,6 +101,7 @@ export function writeDryRun(outDir: string, run: DryRun, options: DataflowJobOpt
     'pipeline.json': `${JSON.stringify(runnerApi.Pipeline.toJson(proto), null, 2)}\n`,
     'environment.json': `${JSON.stringify({ urn: env.urn, containerImage: payload?.containerImage, capabilities: env.capabilities }, null, 2)}\n`,
     'job_options.json': `${JSON.stringify({ job: options, pipelineOptions: run.pipelineOptions, specModules: run.specModules }, null, 2)}\n`,
+    'pipeline_summary.json': `${JSON.stringify(describePipeline(proto), null, 2)}\n`,
     'step_names.json': `${JSON.stringify(Object.fromEntries(proto.rootTransformIds.map((id) => [proto.components!.transforms[id].uniqueName, id])), null, 2)}\n`,
   };
   return Object.entries(files).map(([name, data]) => {
