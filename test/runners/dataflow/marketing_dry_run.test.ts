@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'apache-beam';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import * as runnerApi from 'apache-beam/proto/beam_runner_api';
 import { type DryRun, dryRun, writeDryRun } from '../../../runners/dataflow/dry_run';
 import { jobOptions } from '../../../runners/dataflow/job_options';
@@ -29,7 +29,7 @@ const OPTIONS = jobOptions({
 /** Compares as JSON values (the golden files are kept in the repository's prettier format). */
 async function checkGolden(name: string, actual: string): Promise<void> {
   const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, await format(actual, { parser: 'json' }));
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, await format(actual, { ...(await resolveConfig(path)), parser: 'json' }));
   assert.deepEqual(
     JSON.parse(actual),
     JSON.parse(readFileSync(path, 'utf8')),
