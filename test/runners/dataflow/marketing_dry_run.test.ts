@@ -29,7 +29,8 @@ const OPTIONS = jobOptions({
 /** Compares as JSON values (the golden files are kept in the repository's prettier format). */
 async function checkGolden(name: string, actual: string): Promise<void> {
   const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, await format(actual, { ...(await resolveConfig(path)), parser: 'json' }));
+  if (process.env.UPDATE_GOLDEN === '1')
+    writeFileSync(path, await format(actual, { ...(await resolveConfig(path)), parser: 'json' }));
   assert.deepEqual(
     JSON.parse(actual),
     JSON.parse(readFileSync(path, 'utf8')),
