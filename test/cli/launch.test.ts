@@ -74,6 +74,15 @@ describe('tidemark launch --runner dataflow', function () {
     assert.match(r.stderr, /--max-workers/);
   });
 
+  it('a launch without a Python that has apache_beam 2.49.0 stops before contacting anything, saying what to install', () => {
+    const r = tidemark(['launch', '--runner', 'dataflow', '--python', '/nonexistent/python3', ...REQUIRED]);
+    assert.equal(r.code, 1);
+    assert.match(
+      r.stderr,
+      /^tidemark: \/nonexistent\/python3 has no apache_beam: pip install 'apache-beam\[gcp\]==2\.49\.0' \(or pass --job-endpoint\)\n$/,
+    );
+  });
+
   it('--drain with --dry-run prints the Dataflow API request instead of sending it', () => {
     const r = tidemark([
       'launch',
