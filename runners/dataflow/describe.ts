@@ -49,7 +49,8 @@ export function describeDoFn(payload: Uint8Array): DoFnSummary | undefined {
   };
 }
 
-export function describePipeline(proto: runnerApi.Pipeline): unknown[] {
+/** One entry per transform in `ids` (default: the root transforms), in that order. */
+export function describePipeline(proto: runnerApi.Pipeline, ids: readonly string[] = proto.rootTransformIds): unknown[] {
   const c = proto.components!;
   const strategyOf = (pcId: string): unknown =>
     runnerApi.WindowingStrategy.toJson(c.windowingStrategies[c.pcollections[pcId].windowingStrategyId]);
@@ -67,7 +68,7 @@ export function describePipeline(proto: runnerApi.Pipeline): unknown[] {
       entry.payload = runnerApi.PubSubReadPayload.toJson(runnerApi.PubSubReadPayload.fromBinary(t.spec.payload));
     return [entry];
   };
-  return proto.rootTransformIds.map((id) => {
+  return ids.map((id) => {
     const t = c.transforms[id];
     const outputs = Object.entries(t.outputs);
     return {

@@ -101,8 +101,8 @@ export function writeDryRun(outDir: string, run: DryRun, options: DataflowJobOpt
     'pipeline.json': `${JSON.stringify(runnerApi.Pipeline.toJson(proto), null, 2)}\n`,
     'environment.json': `${JSON.stringify({ urn: env.urn, containerImage: payload?.containerImage, capabilities: env.capabilities }, null, 2)}\n`,
     'job_options.json': `${JSON.stringify({ job: options, pipelineOptions: run.pipelineOptions, specModules: run.specModules }, null, 2)}\n`,
-    'pipeline_summary.json': `${JSON.stringify(describePipeline(proto), null, 2)}\n`,
-    'step_names.json': `${JSON.stringify(Object.fromEntries(proto.rootTransformIds.map((id) => [proto.components!.transforms[id].uniqueName, id])), null, 2)}\n`,
+    'pipeline_summary.json': `${JSON.stringify(describePipeline(proto, [...run.translation.stepTransformIds.values()]), null, 2)}\n`,
+    'step_names.json': `${JSON.stringify(Object.fromEntries(run.translation.stepTransformIds), null, 2)}\n`,
   };
   return Object.entries(files).map(([name, data]) => {
     const path = join(outDir, name);

@@ -19,7 +19,8 @@ import * as environments from 'apache-beam/internal/environments';
 import * as runnerApi from 'apache-beam/proto/beam_runner_api';
 import { BytesCoder } from 'apache-beam/coders/required_coders';
 import { GeneralObjectCoder } from 'apache-beam/coders/js_coders';
-import { groupByKey } from 'apache-beam/transforms/internal';
+import { KVCoder } from 'apache-beam/coders/standard_coders';
+import { groupByKey, withCoderInternal } from 'apache-beam/transforms/internal';
 import { createWindowingStrategyProto } from 'apache-beam/transforms/window';
 import Long from 'long';
 import {
@@ -72,6 +73,8 @@ export interface Translation {
   readonly collectionIds: ReadonlyMap<string, string>;
   /** The apache-beam collection of every tidemark collection (by tidemark collection name). */
   readonly collections: ReadonlyMap<string, beam.PCollection<unknown>>;
+  /** Beam transform id of every tidemark step (by full step name, which is also the transform's unique name). */
+  readonly stepTransformIds: ReadonlyMap<string, string>;
   /** The apache-beam pipeline, for running the translation on apache-beam's direct runner in tests. */
   readonly beamPipeline: BeamPipeline;
 }
@@ -177,26 +180,26 @@ export function translate(pipeline: Pipeline, options: TranslateOptions = {}): T
     }
   };
 
-  for (const step of pipeline.steps) {
+  const translateStep = (step: PrimitiveStep, name: string): void => {
     switch (step.kind) {
       case 'read':
-        bind(step, { main: root.apply(beam.withName(step.name, (r: beam.Root) => readTransform(r, step))) });
+        bind(step, { main: root.apply(beam.withName(name, (r: beam.Root) => readTransform(r, step))) });
         break;
       case 'parDo':
-        bind(step, inputOf(step).apply(beam.withName(step.name, (pc: BeamPC) => parDoTransform(pc, step, beamOf))));
+        bind(step, inputOf(step).apply(beam.withName(name, (pc: BeamPC) => parDoTransform(pc, step, beamOf))));
         break;
       case 'windowInto': {
         const base = windowingStrategyBase(step.strategy, bp.defaultEnvironment);
         bind(step, {
-          main: inputOf(step).apply(beam.withName(step.name, beam.windowInto(beamWindowFn(step.strategy.windowFn), base))),
+          main: inputOf(step).apply(beam.withName(name, beam.windowInto(beamWindowFn(step.strategy.windowFn), base))),
         });
         break;
       }
       case 'withTimestamps':
-        bind(step, { main: inputOf(step).apply(beam.withName(step.name, (pc: BeamPC) => stampTransform(pc, step))) });
+        bind(step, { main: inputOf(step).apply(beam.withName(name, (pc: BeamPC) => stampTransform(pc, step))) });
         break;
       case 'group':
-        bind(step, inputOf(step).apply(beam.withName(step.name, (pc: BeamPC) => groupTransform(pc, step))));
+        bind(step, inputOf(step).apply(beam.withName(name, (pc: BeamPC) => groupTransform(pc, step))));
         break;
       case 'flatten': {
         const inputs = step.inputs.map((_, i) => inputOf(step, i));
@@ -211,11 +214,34 @@ export function translate(pipeline: Pipeline, options: TranslateOptions = {}): T
             out.bounded ? runnerApi.IsBounded_Enum.BOUNDED : runnerApi.IsBounded_Enum.UNBOUNDED,
           );
         };
-        bind(step, { main: beam.P(inputs).apply(beam.withName(step.name, flatten)) });
+        bind(step, { main: beam.P(inputs).apply(beam.withName(name, flatten)) });
         break;
       }
     }
-  }
+  };
+
+  // Composite transforms mirror tidemark's names: "DedupeEvents/GroupByEventId" is the step GroupByEventId inside
+  // a composite DedupeEvents, as in a Java or Python pipeline (Dataflow shows and updates them by these names).
+  // A composite's steps are contiguous: tidemark adds them while expanding it.
+  const translateRun = (steps: readonly PrimitiveStep[], depth: number): void => {
+    let i = 0;
+    while (i < steps.length) {
+      const segments = steps[i].name.split('/');
+      if (segments.length === depth + 1) {
+        translateStep(steps[i], segments[depth]);
+        i++;
+        continue;
+      }
+      const head = segments[depth];
+      let j = i;
+      while (j < steps.length && steps[j].name.split('/').length > depth + 1 && steps[j].name.split('/')[depth] === head) j++;
+      const run = steps.slice(i, j);
+      root.apply(beam.withName(head, () => translateRun(run, depth + 1)));
+      i = j;
+    }
+  };
+  translateRun(pipeline.steps, 0);
+  declareCompositeBoundaries(bp.getProto());
 
   const proto = bp.getProto();
   const env = proto.components!.environments[bp.defaultEnvironment];
@@ -229,7 +255,39 @@ export function translate(pipeline: Pipeline, options: TranslateOptions = {}): T
     collectionIds.set(pc.name, b.getId());
     collections.set(pc.name, b);
   }
-  return { proto, collectionIds, collections, beamPipeline: bp };
+  const idByName = new Map(Object.entries(proto.components!.transforms).map(([id, t]) => [t.uniqueName, id]));
+  const stepTransformIds = new Map(pipeline.steps.map((step) => [step.name, idByName.get(step.name)!]));
+  return { proto, collectionIds, collections, stepTransformIds, beamPipeline: bp };
+}
+
+/**
+ * A composite's inputs are the collections its parts read from outside it, its outputs the collections its parts
+ * make that are read outside it (or by nothing). apache-beam only knows what the composite's function was given
+ * and returned, which for these grouping composites is nothing.
+ */
+function declareCompositeBoundaries(proto: runnerApi.Pipeline): void {
+  const transforms = proto.components!.transforms;
+  const leaves = (id: string): string[] =>
+    transforms[id].subtransforms.length ? transforms[id].subtransforms.flatMap(leaves) : [id];
+  const consumers = new Map<string, Set<string>>();
+  for (const [id, t] of Object.entries(transforms)) {
+    if (t.subtransforms.length) continue;
+    for (const pc of Object.values(t.inputs)) consumers.set(pc, (consumers.get(pc) ?? new Set()).add(id));
+  }
+  for (const t of Object.values(transforms)) {
+    if (t.subtransforms.length === 0 || Object.keys(t.inputs).length + Object.keys(t.outputs).length > 0) continue;
+    const inside = new Set(t.subtransforms.flatMap(leaves));
+    const produced = new Set([...inside].flatMap((id) => Object.values(transforms[id].outputs)));
+    const read = [...new Set([...inside].flatMap((id) => Object.values(transforms[id].inputs)))].filter(
+      (pc) => !produced.has(pc),
+    );
+    const exported = [...produced].filter((pc) => {
+      const readers = [...(consumers.get(pc) ?? [])];
+      return readers.length === 0 || readers.some((c) => !inside.has(c));
+    });
+    t.inputs = Object.fromEntries(read.map((pc, i) => [`input${i}`, pc]));
+    t.outputs = Object.fromEntries(exported.map((pc, i) => [`output${i}`, pc]));
+  }
 }
 
 /** Elements as { v, t } envelopes → elements with timestamp t. */
@@ -296,7 +354,10 @@ function stampTransform(pc: BeamPC, step: WithTimestampsStep): BeamPC {
 }
 
 function groupTransform(pc: BeamPC, step: GroupStep): Record<string, BeamPC> {
-  const grouped = (pc as beam.PCollection<beam.KV<unknown, unknown>>).apply(beam.withName('GroupByKey', groupByKey()));
+  // The KV coder stated here under a stable name (apache-beam would insert one named "withCoderInternal([object Object])").
+  const grouped = (pc as beam.PCollection<beam.KV<unknown, unknown>>)
+    .apply(beam.withName('AsKeyValues', withCoderInternal(new KVCoder(new GeneralObjectCoder(), new GeneralObjectCoder()))))
+    .apply(beam.withName('GroupByKey', groupByKey()));
   const main = grouped.apply(
     beam.withName(
       step.combineFn ? 'Combine' : 'ToArrays',
