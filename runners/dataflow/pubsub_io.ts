@@ -8,7 +8,16 @@
 import { createHash } from 'node:crypto';
 import 'apache-beam';
 import { requireForSerialization } from 'apache-beam/serialization';
-import { type FnSpec, PipelineConstructionError, type Source, type SourceReader } from '../../sdk';
+import {
+  type FnSpec,
+  type PCollection,
+  type PTransform,
+  PipelineConstructionError,
+  type Source,
+  type SourceReader,
+  parDo,
+  withSpec,
+} from '../../sdk';
 import { type RawMessage } from '../../transforms/records';
 
 export const PUBSUB_IO_MODULE = 'tidemark/runners/dataflow/pubsub_io';
@@ -74,7 +83,50 @@ export function isPubsubSourceSpec(spec: FnSpec | undefined): spec is FnSpec & {
   return spec?.module === PUBSUB_IO_MODULE && spec.exportName === 'pubsubSource';
 }
 
-// --- google.pubsub.v1.PubsubMessage, decoded by hand (5 fields) so workers need no protobuf library ----------
+export interface PubsubWriteOptions {
+  /** projects/P/topics/T. */
+  readonly topic: string;
+  /** Attribute Dataflow sets to a unique id per message (for subscribers that dedupe by it). */
+  readonly idAttribute?: string;
+  /** Attribute Dataflow sets to the element's event time. */
+  readonly timestampAttribute?: string;
+}
+
+/** A message to publish. */
+export interface OutgoingMessage {
+  readonly data: string | Uint8Array;
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+export function isPubsubWriteSpec(spec: FnSpec | undefined): spec is FnSpec & { options: PubsubWriteOptions } {
+  return spec?.module === PUBSUB_IO_MODULE && spec.exportName === 'writePubsub';
+}
+
+/**
+ * Publishes every element to a topic, written natively by Dataflow (`pubsub_write`). It has no local
+ * implementation: on the direct runner use the io/ Pub/Sub sink with the same options.
+ */
+export function writePubsub(
+  options: PubsubWriteOptions,
+  name = 'WriteToPubsub',
+): PTransform<PCollection<OutgoingMessage>, PCollection<never>> {
+  if (!TOPIC.test(options.topic))
+    throw new PipelineConstructionError(`Pub/Sub write: topic '${options.topic}' is not projects/<project>/topics/<name>`);
+  return withSpec(
+    { module: PUBSUB_IO_MODULE, exportName: 'writePubsub', options: { ...options } },
+    parDo<OutgoingMessage, never>(
+      {
+        process() {
+          throw new Error(`${name} is written natively by Dataflow; on the direct runner use the io/ Pub/Sub sink`);
+        },
+      },
+      {},
+      name,
+    ),
+  );
+}
+
+// --- google.pubsub.v1.PubsubMessage, encoded and decoded by hand (5 fields) so workers need no protobuf library ----------
 
 function readVarint(buf: Uint8Array, pos: { i: number }): number {
   let result = 0;
@@ -151,6 +203,45 @@ export function decodePubsubMessage(buf: Uint8Array): RawMessage {
   return { id, data, attributes, publishTimeMs };
 }
 
+function varint(n: number, out: number[]): void {
+  let v = n;
+  while (v >= 0x80) {
+    out.push(v % 0x80 | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+}
+
+function lengthDelimited(field: number, bytes: Uint8Array, out: number[]): void {
+  varint(field * 8 + 2, out);
+  varint(bytes.length, out);
+  for (const b of bytes) out.push(b);
+}
+
+const utf8Encoder = new TextEncoder();
+
+/** The PubsubMessage bytes Dataflow's Pub/Sub write takes: data and attributes. */
+export function encodePubsubMessage(message: OutgoingMessage): Uint8Array {
+  const out: number[] = [];
+  const data = typeof message.data === 'string' ? utf8Encoder.encode(message.data) : message.data;
+  if (data.length > 0) lengthDelimited(1, data, out);
+  for (const [key, value] of Object.entries(message.attributes ?? {})) {
+    const entry: number[] = [];
+    lengthDelimited(1, utf8Encoder.encode(key), entry);
+    lengthDelimited(2, utf8Encoder.encode(value), entry);
+    lengthDelimited(2, Uint8Array.from(entry), out);
+  }
+  return Uint8Array.from(out);
+}
+
+/** Elements of a Pub/Sub write → PubsubMessage bytes. */
+export class ToPubsubMessage {
+  readonly beamName = 'ToPubsubMessage';
+  process(element: OutgoingMessage): Uint8Array[] {
+    return [encodePubsubMessage(element)];
+  }
+}
+
 /**
  * Dataflow's Pub/Sub read output (PubsubMessage bytes) → the RawMessage the pipeline's parser takes. Bytes that
  * are not a PubsubMessage become a message with those bytes as data, so the parser dead-letters them instead of
@@ -168,4 +259,4 @@ export class PubsubMessageToRaw {
   }
 }
 
-requireForSerialization(PUBSUB_IO_MODULE, { PubsubMessageToRaw, pubsubSource });
+requireForSerialization(PUBSUB_IO_MODULE, { PubsubMessageToRaw, ToPubsubMessage, pubsubSource, writePubsub });

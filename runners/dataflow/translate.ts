@@ -36,7 +36,14 @@ import {
   DEFAULT_WINDOWING,
   describeWindowFn,
 } from '../../sdk';
-import { PUBSUB_READ_URN, PubsubMessageToRaw, isPubsubSourceSpec } from './pubsub_io';
+import {
+  PUBSUB_READ_URN,
+  PUBSUB_WRITE_URN,
+  PubsubMessageToRaw,
+  ToPubsubMessage,
+  isPubsubSourceSpec,
+  isPubsubWriteSpec,
+} from './pubsub_io';
 import { rebuildStep } from './rebuild';
 import { windowingStrategyBase } from './windowing_proto';
 import {
@@ -327,7 +334,35 @@ function readTransform(root: beam.Root, step: ReadStep): BeamPC {
   return assignEnvelopeTimestamps(envelopes);
 }
 
+/** A Pub/Sub sink: elements → PubsubMessage bytes → pubsub_write, which Dataflow runs itself. */
+function pubsubWriteTransform(
+  pc: BeamPC,
+  options: { topic: string; idAttribute?: string; timestampAttribute?: string },
+): Record<string, BeamPC> {
+  const messages = pc.apply(beam.withName('ToPubsubMessage', beam.parDo(new ToPubsubMessage()))) as BeamPC;
+  messages.apply(
+    beam.withName('PubsubWrite', (_: BeamPC, p: BeamPipeline, transformProto: runnerApi.PTransform) => {
+      transformProto.spec = runnerApi.FunctionSpec.create({
+        urn: PUBSUB_WRITE_URN,
+        payload: runnerApi.PubSubWritePayload.toBinary(
+          runnerApi.PubSubWritePayload.create({
+            topic: options.topic,
+            idAttribute: options.idAttribute ?? '',
+            timestampAttribute: options.timestampAttribute ?? '',
+          }),
+        ),
+      });
+      transformProto.environmentId = '';
+      void p;
+    }),
+  );
+  // The sink's main output (nothing reads it) stands for the encoded messages.
+  return { main: messages };
+}
+
 function parDoTransform(pc: BeamPC, step: ParDoStep, beamOf: ReadonlyMap<PCollection<unknown>, BeamPC>): Record<string, BeamPC> {
+  const sink = step.origin?.spec;
+  if (isPubsubWriteSpec(sink) && step.origin?.path === '') return pubsubWriteTransform(pc, sink.options);
   const tags = Object.keys(step.outputs).filter((t) => t !== 'main');
   const context: Record<string, unknown> = {
     timestamp: beam.timestampParam(),

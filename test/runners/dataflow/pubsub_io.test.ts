@@ -3,8 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as protobuf from 'protobufjs';
+import 'apache-beam';
+import * as runnerApi from 'apache-beam/proto/beam_runner_api';
+import { Pipeline, read } from '../../../sdk';
+import { translate } from '../../../runners/dataflow/translate';
+import { validatePipeline } from '../../../runners/dataflow/validate';
+import { salesAsMessages, salesSource } from './fixtures/conformance_transforms';
 import {
   PubsubMessageToRaw,
+  encodePubsubMessage,
+  writePubsub,
   checkPubsubReadOptions,
   decodePubsubMessage,
   pubsubSource,
@@ -81,5 +89,38 @@ describe('Pub/Sub on Dataflow', () => {
     const source = pubsubSource({ topic: 'projects/my-project/topics/events' });
     assert.equal(source.bounded, false);
     assert.throws(() => source.open({ clock: { now: () => 0 } }), /read natively by Dataflow/);
+  });
+
+  it('a Pub/Sub write becomes ToPubsubMessage + the native pubsub_write with its payload', () => {
+    const p = new Pipeline();
+    p.apply(read(salesSource({ sales: [{ shop: 'a', amount: 1, atMs: 0 }] }), 'ReadSales'))
+      .apply(salesAsMessages())
+      .apply(writePubsub({ topic: 'projects/my-project/topics/sales', idAttribute: 'sale_id' }, 'PublishSales'));
+    const { proto } = translate(p);
+    assert.deepEqual(validatePipeline(proto), []);
+    const c = proto.components!;
+    const write = Object.values(c.transforms).find((t) => t.spec?.urn === 'beam:transform:pubsub_write:v1');
+    assert.ok(write);
+    assert.equal(write.uniqueName, 'PublishSales/PubsubWrite');
+    assert.equal(write.environmentId, '');
+    assert.deepEqual(runnerApi.PubSubWritePayload.fromBinary(write.spec!.payload), {
+      topic: 'projects/my-project/topics/sales',
+      timestampAttribute: '',
+      idAttribute: 'sale_id',
+      topicRuntimeOverridden: '',
+    });
+    assert.throws(() => writePubsub({ topic: 'sales' }), /is not projects\/<project>\/topics\/<name>/);
+  });
+
+  it('messages are encoded as PubsubMessage protos (checked with pubsub.proto), and decode back', () => {
+    const bytes = encodePubsubMessage({ data: '{"é":1}', attributes: { shop: 'lisbon', empty: '' } });
+    const decoded = PubsubMessage.toObject(PubsubMessage.decode(bytes), { bytes: String }) as {
+      data: string;
+      attributes: Record<string, string>;
+    };
+    assert.equal(Buffer.from(decoded.data, 'base64').toString('utf8'), '{"é":1}');
+    assert.deepEqual(decoded.attributes, { shop: 'lisbon', empty: '' });
+    assert.deepEqual(decodePubsubMessage(bytes).attributes, { shop: 'lisbon', empty: '' });
+    assert.equal(encodePubsubMessage({ data: new Uint8Array(0) }).length, 0);
   });
 });
