@@ -14,6 +14,7 @@ import {
   runMarketingEvents,
 } from '../pipelines/run_marketing_events';
 import { reidentifyCommand } from '../io/dlp/reidentify';
+import { registerLaunchCommand } from './launch_command';
 import { nonNegativeInteger, positiveNumber, rate } from './options';
 import {
   type BigQueryQueryFlags,
@@ -288,6 +289,8 @@ export function buildProgram(io: Io = defaultIo): Command {
         }),
       );
     });
+
+  registerLaunchCommand(program, io);
   return program;
 }
 

@@ -21,34 +21,43 @@
 import {
   type Clock,
   type Duration,
+  type FnSpec,
+  type KV,
+  type LateElement,
   type PCollection,
   Pipeline,
-  type ProcessContext,
   type Source,
-  boundedOutOfOrderness,
   flattenAll,
   globalWindows,
   minutes,
-  parDo,
   read,
   seconds,
   systemClock,
   windowInto,
-  withTimestamps,
+  withSpec,
 } from '../sdk';
-import { type TableName } from '../schemas';
 import { type Warehouse, type WarehouseBatch } from '../io/warehouse/warehouse';
-import { type WarehouseRecord, writeToWarehouse } from '../io/warehouse/write_to_warehouse';
-import { toCampaignMetricRow, toSessionRow, toUserFeaturesRow } from '../transforms/aggregate_rows';
-import { campaignMetrics } from '../transforms/campaign_metrics';
+import { writeToWarehouse } from '../io/warehouse/write_to_warehouse';
+import { type CampaignMetric } from '../transforms/campaign_metrics';
 import { type ConsentOptions, applyConsent } from '../transforms/consent';
-import { dedupe } from '../transforms/dedupe';
 import { type PiiMasker, maskPii } from '../transforms/mask_pii';
 import { type ParseAndValidateOptions, parseAndValidate } from '../transforms/parse_and_validate';
 import { type Failure, type PipelineEvent, type RawMessage } from '../transforms/records';
-import { toDeadLetterRow, toEventRow, toLateEventRow } from '../transforms/rows';
-import { sessionize } from '../transforms/sessionize';
-import { userFeatures } from '../transforms/user_features';
+import { type SessionSummary } from '../transforms/sessionize';
+import { type UserFeatures } from '../transforms/user_features';
+import {
+  type ConsentSpecOptions,
+  campaignMetricsStep,
+  consentSpec,
+  dedupeStep,
+  maskPiiSpec,
+  parseSpec,
+  sessionizeStep,
+  stampEventTime,
+  tableRows,
+  userFeaturesStep,
+  writeSpec,
+} from './marketing_steps';
 
 export interface MarketingPipelineConfig {
   readonly source: Source<RawMessage>;
@@ -70,6 +79,12 @@ export interface MarketingPipelineConfig {
   readonly refreshEveryMs?: Duration;
   readonly parse?: ParseAndValidateOptions;
   readonly consent?: ConsentOptions;
+  /**
+   * How a Dataflow worker builds the masker and the warehouse (sdk/fn_spec.ts). Without them, MaskPii,
+   * ToDeadLetterRows and WriteToWarehouse run only locally and the Dataflow translator refuses them by name.
+   */
+  readonly maskerSpec?: FnSpec;
+  readonly warehouseSpec?: FnSpec;
   /** Called once each warehouse write is durable (latency measurement). */
   readonly onDurable?: (batch: WarehouseBatch) => void;
 }
@@ -90,17 +105,12 @@ export const STEPS = {
   write: 'WriteToWarehouse',
 } as const;
 
-/** A DoFn from a pure row function, reading processing time from the pipeline's clock. */
-function toRecords<T>(table: TableName, toRow: (x: T, nowMs: number) => WarehouseRecord['row'], clock: Clock, name: string) {
-  return parDo<T, WarehouseRecord>(
-    {
-      process(x: T, ctx: ProcessContext<WarehouseRecord>) {
-        ctx.output({ table, row: toRow(x, clock.now()) });
-      },
-    },
-    {},
-    name,
-  );
+/** ConsentOptions as JSON (the country set as a list). */
+function consentSpecOptions(o: ConsentOptions | undefined): ConsentSpecOptions {
+  return {
+    ...(o?.missingConsent && { missingConsent: o.missingConsent }),
+    ...(o?.gdprCountries && { gdprCountries: [...o.gdprCountries].sort() }),
+  };
 }
 
 /** Re-windows into the global window, so branches with different windows can be flattened into the sink. */
@@ -116,74 +126,66 @@ export function buildMarketingPipeline(config: MarketingPipelineConfig): Pipelin
   const p = new Pipeline();
 
   const messages = p.apply(read(config.source, STEPS.read));
-  const parsed = messages.apply(parseAndValidate({ clock, ...config.parse }, STEPS.parse));
+  // Each step carries its spec (pipelines/marketing_steps.ts): how a Dataflow worker builds it again.
+  const parsed = messages.apply(withSpec(parseSpec(config.parse), parseAndValidate({ clock, ...config.parse }, STEPS.parse)));
   const stamped = parsed.main.apply(
-    withTimestamps(
-      (e: PipelineEvent) => e.eventTimeMs,
-      {
-        watermark: boundedOutOfOrderness(config.maxOutOfOrderMs ?? seconds(60), {
-          idleTimeoutMs: config.idleTimeoutMs ?? seconds(30),
-        }),
-      },
+    stampEventTime(
+      { maxOutOfOrderMs: config.maxOutOfOrderMs ?? seconds(60), idleTimeoutMs: config.idleTimeoutMs ?? seconds(30) },
       STEPS.stamp,
     ),
   );
-  const consented = stamped.apply(applyConsent(config.consent, 'ApplyConsent'));
-  const masked = consented.apply(maskPii(config.masker, { clock }, STEPS.mask));
-  const unique = masked.main.apply(dedupe({ horizonMs: lateness, granularityMs: campaignWindowMs }, 'DedupeEvents'));
+  const consented = stamped.apply(
+    withSpec(consentSpec(consentSpecOptions(config.consent)), applyConsent(config.consent, 'ApplyConsent')),
+  );
+  const maskStep = maskPii(config.masker, { clock }, STEPS.mask);
+  const masked = consented.apply(config.maskerSpec ? withSpec(maskPiiSpec(config.maskerSpec), maskStep) : maskStep);
+  const unique = masked.main.apply(dedupeStep({ horizonMs: lateness, granularityMs: campaignWindowMs }, 'DedupeEvents'));
 
   const sessionOut = unique.main.apply(
-    sessionize({ gapMs: config.sessionGapMs ?? minutes(30), allowedLatenessMs: lateness }, 'Sessionize'),
+    sessionizeStep({ gapMs: config.sessionGapMs ?? minutes(30), allowedLatenessMs: lateness }, 'Sessionize'),
   );
   const campaignOut = unique.main.apply(
-    campaignMetrics({ windowMs: campaignWindowMs, earlyEveryMs: refresh, allowedLatenessMs: lateness }, 'CampaignMetrics'),
+    campaignMetricsStep({ windowMs: campaignWindowMs, earlyEveryMs: refresh, allowedLatenessMs: lateness }, 'CampaignMetrics'),
   );
-  const features = unique.main.apply(userFeatures({ updateEveryMs: refresh, sessionGapMs: config.sessionGapMs }, 'UserFeatures'));
+  const features = unique.main.apply(
+    userFeaturesStep({ updateEveryMs: refresh, sessionGapMs: config.sessionGapMs }, 'UserFeatures'),
+  );
 
+  const local = { masker: config.masker, clock };
   const eventRows = unwindowed(unique.main, 'EventsToGlobalWindow').apply(
-    toRecords<PipelineEvent>('events', (e) => toEventRow(e), clock, STEPS.eventRows),
+    tableRows<PipelineEvent>({ table: 'events' }, STEPS.eventRows, local),
   );
   const sessionRows = unwindowed(sessionOut.sessions, 'SessionsToGlobalWindow').apply(
-    parDo(
-      {
-        process(s, ctx: ProcessContext<WarehouseRecord>) {
-          ctx.output({ table: 'sessions', row: toSessionRow(s, clock.now()), deleteKeys: s.supersededSessionIds });
-        },
-      },
-      {},
-      STEPS.sessionRows,
-    ),
+    tableRows<SessionSummary>({ table: 'sessions' }, STEPS.sessionRows, local),
   );
   const metricRows = unwindowed(campaignOut.metrics, 'MetricsToGlobalWindow').apply(
-    toRecords('campaign_metrics', toCampaignMetricRow, clock, STEPS.metricRows),
+    tableRows<CampaignMetric>({ table: 'campaign_metrics' }, STEPS.metricRows, local),
   );
-  const featureRows = features.apply(toRecords('user_features', toUserFeaturesRow, clock, STEPS.featureRows));
+  const featureRows = features.apply(tableRows<UserFeatures>({ table: 'user_features' }, STEPS.featureRows, local));
 
   const failures = flattenAll<Failure>(
     [parsed.dead_letter, unwindowed(masked.dead_letter, 'MaskFailuresToGlobalWindow')],
     'AllFailures',
   );
   const deadLetterRows = failures.apply(
-    toRecords<Failure>(
-      'dead_letter',
-      // The original payload may hold raw PII: the masker encrypts it (envelope, AES-256-GCM), never raw.
-      (f) => toDeadLetterRow(f, (text) => config.masker.protectPayload(text)),
-      clock,
+    tableRows<Failure>(
+      { table: 'dead_letter', ...(config.maskerSpec && { masker: config.maskerSpec }) },
       STEPS.deadLetterRows,
+      local,
     ),
   );
   const late = flattenAll([unique.late, sessionOut.late, campaignOut.late], 'AllLateEvents');
   const lateRows = late.apply(
-    toRecords(
-      'late_events',
-      (l, nowMs) => toLateEventRow(l, { arrivalTimeMs: nowMs, allowedLatenessMs: lateness }),
-      clock,
+    tableRows<LateElement<KV<string, PipelineEvent>>>(
+      { table: 'late_events', allowedLatenessMs: lateness },
       STEPS.lateRows,
+      local,
     ),
   );
 
+  const write = writeToWarehouse(config.warehouse, STEPS.write, config.onDurable ? { onDurable: config.onDurable } : {});
   flattenAll([eventRows, sessionRows, metricRows, featureRows, deadLetterRows, lateRows], 'AllRows').apply(
-    writeToWarehouse(config.warehouse, STEPS.write, config.onDurable ? { onDurable: config.onDurable } : {}),
+    config.warehouseSpec ? withSpec(writeSpec(config.warehouseSpec), write) : write,
   );
   return p;
 }

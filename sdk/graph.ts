@@ -1,5 +1,6 @@
 import { type CombineFn } from './combine_fns';
 import { type DoFn, type OutputTags } from './do_fn';
+import { type StepOrigin } from './fn_spec';
 import { type PCollection } from './pcollection';
 import { type PCollectionView } from './side_inputs';
 import { type Source } from './source';
@@ -22,6 +23,8 @@ interface StepBase {
   readonly inputs: readonly PCollection<unknown>[];
   /** Outputs by tag; every step has 'main'. */
   readonly outputs: Readonly<Record<string, PCollection<unknown>>>;
+  /** Set when the step was expanded inside a transform with a spec: how a worker rebuilds its function. */
+  readonly origin?: StepOrigin;
 }
 
 export interface ReadStep extends StepBase {

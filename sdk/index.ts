@@ -16,6 +16,7 @@ export * from './graph';
 export * from './side_inputs';
 export * from './pcollection';
 export * from './ptransform';
+export * from './fn_spec';
 export * from './pipeline';
 export * from './transforms/read';
 export * from './transforms/element_wise';

@@ -1,4 +1,5 @@
 import { PipelineConstructionError } from './errors';
+import { type FnSpec, type InputShape, type StepOrigin } from './fn_spec';
 import {
   type FlattenStep,
   type GroupStep,
@@ -12,7 +13,7 @@ import { PCollection } from './pcollection';
 import { type PBegin, type PTransform } from './ptransform';
 import { type WindowingStrategy } from './windowing_strategy';
 
-type Without<S> = S extends unknown ? Omit<S, 'id' | 'name' | 'inputs' | 'outputs'> : never;
+type Without<S> = S extends unknown ? Omit<S, 'id' | 'name' | 'inputs' | 'outputs' | 'origin'> : never;
 /** What a transform author says to add a primitive step. */
 export type StepSpec = Without<PrimitiveStep>;
 
@@ -33,6 +34,8 @@ export class Pipeline {
   private readonly stepList: PrimitiveStep[] = [];
   private readonly scope: string[] = [];
   private readonly usedNames = new Set<string>();
+  /** Transforms with a spec being expanded, innermost last, with their full names and input shapes. */
+  private readonly specScope: { spec: FnSpec; fullName: string; input: InputShape | undefined }[] = [];
   private nextCollectionId = 0;
 
   get steps(): readonly PrimitiveStep[] {
@@ -47,10 +50,12 @@ export class Pipeline {
   applyTransform<I, O>(transform: PTransform<I, O>, input: I): O {
     const full = this.uniqueName(transform.name, transform.explicitName === true);
     this.scope.push(full.slice(full.lastIndexOf('/') + 1));
+    if (transform.spec) this.specScope.push({ spec: transform.spec, fullName: full, input: inputShape(input) });
     try {
       return transform.expand(input);
     } finally {
       this.scope.pop();
+      if (transform.spec) this.specScope.pop();
     }
   }
 
@@ -87,7 +92,7 @@ export class Pipeline {
         o.keyed,
       );
     }
-    const step = { ...spec, id: this.stepList.length, name, inputs, outputs: outs } as PrimitiveStep;
+    const step = { ...spec, id: this.stepList.length, name, inputs, outputs: outs, ...this.originOf(name) } as PrimitiveStep;
     this.stepList.push(step);
     return outs;
   }
@@ -98,6 +103,14 @@ export class Pipeline {
       for (const o of Object.values(s.outputs)) if (o === pc) return s;
     }
     throw new Error(`no step produces '${pc.name}'`);
+  }
+
+  private originOf(stepName: string): { origin: StepOrigin } | Record<string, never> {
+    const spec = this.specScope[this.specScope.length - 1];
+    // A spec'd transform applied to several collections (a flatten) cannot be rebuilt on one input: no origin.
+    if (!spec?.input) return {};
+    const path = stepName === spec.fullName ? '' : stepName.slice(spec.fullName.length + 1);
+    return { origin: { spec: spec.spec, path, input: spec.input } };
   }
 
   private uniqueName(name: string, explicit: boolean): string {
@@ -119,6 +132,14 @@ export class Pipeline {
     this.usedNames.add(full);
     return full;
   }
+}
+
+function inputShape(input: unknown): InputShape | undefined {
+  if (input instanceof PCollection) {
+    return { kind: 'collection', windowing: input.windowing, keyed: input.keyed, bounded: input.bounded };
+  }
+  if (typeof input === 'object' && input !== null && (input as { kind?: unknown }).kind === 'begin') return { kind: 'begin' };
+  return undefined;
 }
 
 export type { FlattenStep, GroupStep, ParDoStep, ReadStep, WindowIntoStep, WithTimestampsStep };

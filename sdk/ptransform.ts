@@ -1,3 +1,4 @@
+import { type FnSpec } from './fn_spec';
 import { type PCollection } from './pcollection';
 import { type Pipeline } from './pipeline';
 
@@ -19,6 +20,8 @@ export interface PTransform<In, Out> {
    * explicit one that collides is an error, because silently renaming it would break job updates.
    */
   readonly explicitName?: boolean;
+  /** How a worker builds this transform again (see withSpec); the steps it expands into record it. */
+  readonly spec?: FnSpec;
   expand(input: In): Out;
 }
 

@@ -1,4 +1,5 @@
 import { type Clock } from './clock';
+import { type FnSpec } from './fn_spec';
 import { type Instant } from './time';
 
 /**
@@ -9,6 +10,11 @@ export interface Source<T> {
   /** Human-readable description, for messages. */
   readonly description: string;
   readonly bounded: boolean;
+  /**
+   * How to make this source again elsewhere (a Dataflow worker, or a read Dataflow runs natively): the named
+   * factory returns an equivalent source from the JSON options. Sources without it cannot leave this process.
+   */
+  readonly spec?: FnSpec;
   open(context: SourceContext): SourceReader<T> | Promise<SourceReader<T>>;
 }
 
