@@ -44,6 +44,8 @@ export interface PubSubReaderStats {
 }
 
 export interface PubSubSourceReader extends SourceReader<RawMessage> {
+  /** Acknowledges every message returned by read() before this call (see the file comment). */
+  commit(): void;
   stats(): PubSubReaderStats;
   /** The full name of the subscription being read. */
   readonly subscriptionName: string;
