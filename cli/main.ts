@@ -13,6 +13,10 @@ import {
   type SourceSpec,
   runMarketingEvents,
 } from '../pipelines/run_marketing_events';
+import { registerEmulatorCommand } from './commands/emulator';
+import { registerPublishCommand } from './commands/publish';
+import { type PubSubRunFlags, addPubSubRunOptions, openPubSubInput } from './commands/pubsub_input';
+import { CommandUsageError } from './commands/usage_error';
 import { nonNegativeInteger, positiveNumber, rate } from './options';
 import { terminalProgress } from './progress';
 
@@ -33,8 +37,8 @@ const defaultIo: Io = {
   isTty: process.stderr.isTTY === true,
 };
 
-interface RunFlags {
-  source: 'generator' | 'file';
+interface RunFlags extends PubSubRunFlags {
+  source: 'generator' | 'file' | 'pubsub';
   input?: string;
   events?: number;
   seed: number;
@@ -51,8 +55,10 @@ interface RunFlags {
 }
 
 function addRunOptions(cmd: Command, defaultEvents?: number): Command {
-  return cmd
-    .addOption(new Option('--source <kind>', 'where messages come from').choices(['generator', 'file']).default('generator'))
+  return addPubSubRunOptions(cmd)
+    .addOption(
+      new Option('--source <kind>', 'where messages come from').choices(['generator', 'file', 'pubsub']).default('generator'),
+    )
     .option('--input <path>', 'JSON Lines file, one message per line (with --source file)')
     .addOption(
       new Option('--events <n>', 'generate this many messages, then stop (bounded run)')
@@ -78,9 +84,10 @@ function addRunOptions(cmd: Command, defaultEvents?: number): Command {
     .option('--json', 'print a one-line JSON summary as the last line of stdout');
 }
 
-function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
+function runOptionsOf(flags: RunFlags, io: Io, pubsub?: SourceSpec): MarketingRunOptions {
   let source: SourceSpec;
-  if (flags.source === 'file') {
+  if (pubsub) source = pubsub;
+  else if (flags.source === 'file') {
     if (!flags.input) throw new UsageError('--source file needs --input PATH');
     source = { kind: 'file', path: resolve(flags.input) };
   } else {
@@ -109,7 +116,15 @@ function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
 }
 
 async function run(flags: RunFlags, io: Io): Promise<RunSummary> {
-  const options = runOptionsOf(flags, io);
+  const pubsub = flags.source === 'pubsub' ? await openPubSubInput(flags, io) : undefined;
+  try {
+    return await runWith(runOptionsOf(flags, io, pubsub?.source), flags, io);
+  } finally {
+    await pubsub?.close();
+  }
+}
+
+async function runWith(options: MarketingRunOptions, flags: RunFlags, io: Io): Promise<RunSummary> {
   const progress = io.isTty && !flags.json ? terminalProgress(process.stderr) : undefined;
   // Ctrl-C drains: sources stop, every open window fires, results are written, then the command exits.
   const interrupt = new AbortController();
@@ -197,6 +212,8 @@ export function buildProgram(io: Io = defaultIo): Command {
         await warehouse.close();
       }
     });
+  registerPublishCommand(program, io);
+  registerEmulatorCommand(program, io);
   return program;
 }
 
@@ -211,7 +228,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       // Help and version are not errors; every other parse failure is bad usage.
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof CommandUsageError) {
       io.err(`tidemark: ${e.message}\n`);
       return 2;
     }

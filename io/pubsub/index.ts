@@ -8,3 +8,5 @@ export {
   checkPubSubSourceOptions,
 } from './options';
 export { eventTimeOf, parseInstant } from './event_time';
+export { type OutgoingMessage, type PublishOptions, type PublishSummary, publishMessages } from './publish';
+export { generatedForPublishing } from './generated_messages';
