@@ -4,7 +4,8 @@
  */
 import type { Section } from '../section';
 import { pipelineSection } from './pipeline';
+import { pubsubSection } from './pubsub';
 import { runnerSection } from './runner';
 import { sessionsSection } from './sessions';
 
-export const SECTIONS: readonly Section[] = [runnerSection, sessionsSection, pipelineSection];
+export const SECTIONS: readonly Section[] = [runnerSection, sessionsSection, pipelineSection, pubsubSection];

@@ -16,7 +16,10 @@ export interface PublishOptions {
   readonly topic: string;
   /** Messages per second of wall-clock time. Default: as fast as the server takes them. */
   readonly ratePerSecond?: number;
-  /** Publishes awaiting their message id, at most. Default 10,000. */
+  /**
+   * Publishes awaiting their message id, at most. Default: one batch, so that the topic receives the messages in
+   * the order given (concurrent Publish calls may land out of order; event-time order matters to the watermark).
+   */
   readonly maxInFlight?: number;
   /** Messages per Publish call (the client's batching). Default 1,000. */
   readonly batchMessages?: number;
@@ -40,8 +43,8 @@ export async function publishMessages(
 ): Promise<PublishSummary> {
   const rate = options.ratePerSecond;
   if (rate !== undefined && !(rate > 0 && Number.isFinite(rate))) throw new RangeError(`rate must be > 0, got ${rate}`);
-  const maxInFlight = options.maxInFlight ?? 10_000;
   const batchMessages = options.batchMessages ?? 1000;
+  const maxInFlight = options.maxInFlight ?? batchMessages;
   const topic = options.client.topic(options.topic, {
     batching: { maxMessages: batchMessages, maxMilliseconds: 10, maxBytes: 9 * 1024 * 1024 },
     // Needed for messages with an ordering key; messages without one are not held back by it.
