@@ -162,19 +162,23 @@ export class SubscriptionState {
     for (const lease of this.leases.values()) if (lease.consumer === c) lease.consumer = undefined;
   }
 
-  /** Delivers ready messages to consumers with room, round robin. */
+  /** Delivers ready messages to consumers with room, round robin, batch by batch until no one can take more. */
   dispatch(): void {
-    if (this.consumers.length === 0 || this.backlog === 0) return;
-    const n = this.consumers.length;
-    for (let k = 0; k < n && this.backlog > 0; k++) {
-      const c = this.consumers[(this.nextConsumer + k) % n];
-      if (!c.writable) continue;
-      const batch = this.take(c);
-      if (batch.length === 0) continue;
-      if (c.oneShot) this.removeConsumer(c);
-      c.deliver(batch);
+    for (let progress = true; progress && this.backlog > 0 && this.consumers.length > 0; ) {
+      progress = false;
+      const n = this.consumers.length;
+      const first = this.nextConsumer % n;
+      this.nextConsumer = (first + 1) % n;
+      for (let k = 0; k < n && this.backlog > 0; k++) {
+        const c = this.consumers[(first + k) % n];
+        if (c === undefined || !c.writable) continue;
+        const batch = this.take(c);
+        if (batch.length === 0) continue;
+        if (c.oneShot) this.removeConsumer(c);
+        c.deliver(batch);
+        progress = true;
+      }
     }
-    this.nextConsumer = (this.nextConsumer + 1) % Math.max(1, this.consumers.length);
   }
 
   private take(c: Consumer): WireReceivedMessage[] {
