@@ -40,6 +40,12 @@ export interface PubSubReadSettings {
   readonly maxStreams?: number;
   /** How long leases of unacknowledged messages are extended, at most. Default 60 minutes. */
   readonly maxLeaseExtensionMs?: Duration;
+  /**
+   * Longest ack deadline the client asks for when it extends a lease (it adapts between 10 s and this to how long
+   * messages take to be acknowledged). After a crash, held messages are redelivered once their deadline passes, so
+   * this bounds the redelivery delay. Default 10 minutes (the client's default); at least 10 s.
+   */
+  readonly maxAckDeadlineMs?: Duration;
   /** Watermark: how far out of order event times may arrive. Default 60 s. */
   readonly maxOutOfOrderMs?: Duration;
   /** Watermark: processing time without messages after which it advances with the clock. Default 30 s. */
@@ -112,6 +118,9 @@ export function checkPubSubSourceOptions(options: PubSubSourceOptions): void {
   };
   nonNegative('maxOutOfOrderMs', o.maxOutOfOrderMs);
   positiveInt('maxLeaseExtensionMs', o.maxLeaseExtensionMs);
+  if (o.maxAckDeadlineMs !== undefined && !(o.maxAckDeadlineMs >= 10_000 && o.maxAckDeadlineMs <= 600_000)) {
+    throw new RangeError(`Pub/Sub source: maxAckDeadlineMs must be between 10 s and 600 s, got ${o.maxAckDeadlineMs} ms`);
+  }
   if (o.idleTimeoutMs !== undefined && !(o.idleTimeoutMs > 0)) {
     throw new RangeError(`Pub/Sub source: idleTimeoutMs must be > 0 ms (or Infinity), got ${o.idleTimeoutMs}`);
   }

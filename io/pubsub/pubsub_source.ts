@@ -169,6 +169,9 @@ class Reader implements PubSubSourceReader {
       },
       streamingOptions: { maxStreams: options.maxStreams ?? d.maxStreams },
       maxExtensionTime: Duration.from({ milliseconds: options.maxLeaseExtensionMs ?? d.maxLeaseExtensionMs }),
+      ...(options.maxAckDeadlineMs !== undefined && {
+        maxAckDeadline: Duration.from({ milliseconds: options.maxAckDeadlineMs }),
+      }),
       closeOptions: { behavior: SubscriptionCloseBehaviors.NackImmediately },
     });
     subscription.on('message', (m: Message) => this.onMessage(m));

@@ -22,6 +22,10 @@ describe('Pub/Sub source options', () => {
     assert.throws(() => new PubSubSource({ subscription: 'sub', maxOutstandingBytes: 1.5 }), /maxOutstandingBytes/);
     assert.throws(() => new PubSubSource({ subscription: 'sub', maxOutOfOrderMs: -1 }), /maxOutOfOrderMs/);
     assert.throws(() => new PubSubSource({ subscription: 'sub', drainAfterIdleMs: 0 }), /drainAfterIdleMs/);
+    assert.throws(
+      () => new PubSubSource({ subscription: 'sub', maxAckDeadlineMs: 5000 }),
+      /maxAckDeadlineMs must be between 10 s/,
+    );
   });
 
   it('a source with drainAfterIdleMs is bounded, one without is not', () => {
