@@ -39,7 +39,9 @@ async function readUpTo(reader: PubSubSourceReader, n: number, ms: number): Prom
 }
 
 function connectorSuite(backend: Backend): void {
-  describe(`Pub/Sub source through the real client against ${backend.name}`, function () {
+  const why = backend.unavailable();
+  const title = `Pub/Sub source through the real client against ${backend.name}${why ? ` — skipped: ${why}` : ''}`;
+  describe(title, function () {
     this.timeout(60_000);
     let restore: (() => void) | undefined;
     let client: PubSub;
@@ -47,7 +49,6 @@ function connectorSuite(backend: Backend): void {
     const readers: PubSubSourceReader[] = [];
 
     before(async function () {
-      const why = backend.unavailable();
       if (why) {
         this.skip();
         return;
