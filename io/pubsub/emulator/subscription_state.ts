@@ -189,6 +189,7 @@ export class SubscriptionState {
     const batchKeys = ordering ? new Set<string>() : undefined;
     const now = this.host.now();
     const deadlineMs = now + c.ackDeadlineSeconds * 1000;
+    const expiredBefore = now - this.settings.messageRetentionMs;
     const withAttempt = this.settings.deadLetterPolicy !== undefined;
     let batchBytes = 0;
     while (batch.length < MAX_BATCH && batchBytes < MAX_BATCH_BYTES) {
@@ -199,6 +200,12 @@ export class SubscriptionState {
       const entry = fromRedeliver ? this.redeliver.shift() : this.ready.shift();
       if (entry === undefined) break;
       if (entry.state !== 'ready') continue; // acked or re-leased since it was queued (seek)
+      if (entry.message.publishTimeMs < expiredBefore) {
+        // Past the retention duration: the service drops unacknowledged messages then.
+        entry.state = 'acked';
+        this.ackedInLog++;
+        continue;
+      }
       const key = entry.message.orderingKey;
       if (batchKeys && key !== '' && this.leasedKeys.has(key) && !batchKeys.has(key)) {
         (fromRedeliver ? skippedRedeliver : skipped).push(entry);
@@ -327,8 +334,10 @@ export class SubscriptionState {
     this.ready.clear();
     this.redeliver.clear();
     this.ackedInLog = 0;
+    // Without retention of acked messages, an acked message is gone for good (the log drops them lazily).
+    const keep = this.keepAcked();
     for (const e of this.log) {
-      if (e.message.publishTimeMs < timeMs) {
+      if (e.message.publishTimeMs < timeMs || (e.state === 'acked' && !keep)) {
         e.state = 'acked';
         this.ackedInLog++;
       } else {
