@@ -25,6 +25,7 @@ export interface PubSubRunFlags {
   idAttribute?: string;
   timestampAttribute?: string;
   maxOutstanding?: number;
+  maxAckDeadline?: number;
   events?: number;
   seed: number;
   lateRate?: number;
@@ -53,6 +54,12 @@ export function addPubSubRunOptions(cmd: Command): Command {
       new Option('--max-outstanding <n>', 'flow control: most Pub/Sub messages held unacknowledged').argParser(
         nonNegativeInteger,
       ),
+    )
+    .addOption(
+      new Option(
+        '--max-ack-deadline <seconds>',
+        'longest lease the client asks for (10-600): bounds how soon messages held by a crashed run are redelivered',
+      ).argParser(positiveNumber),
     );
 }
 
@@ -72,10 +79,14 @@ function readSettings(flags: PubSubRunFlags): Omit<PubSubSourceOptions, 'topic' 
     ...(flags.idAttribute !== undefined && { idAttribute: flags.idAttribute }),
     ...(flags.timestampAttribute !== undefined && { timestampAttribute: flags.timestampAttribute }),
     ...(flags.maxOutstanding !== undefined && { maxOutstandingMessages: Math.max(1, flags.maxOutstanding) }),
+    ...(flags.maxAckDeadline !== undefined && { maxAckDeadlineMs: flags.maxAckDeadline * 1000 }),
   };
 }
 
 export async function openPubSubInput(flags: PubSubRunFlags, io: { err(text: string): void }): Promise<PubSubInput> {
+  if (flags.maxAckDeadline !== undefined && !(flags.maxAckDeadline >= 10 && flags.maxAckDeadline <= 600)) {
+    throw new CommandUsageError(`--max-ack-deadline must be between 10 and 600 seconds, got ${flags.maxAckDeadline}`);
+  }
   const projectId = projectOf(flags.project);
   const drain = flags.drainAfterIdle !== undefined ? { drainAfterIdleMs: flags.drainAfterIdle * 1000 } : {};
   if (projectId !== undefined) {
