@@ -2,7 +2,7 @@
  * The `tidemark` command. Exit codes: 0 success, 2 bad usage (with a message naming the problem), 1 runtime
  * failure (one line saying why).
  */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ANALYSES, analysisSql } from '../io/warehouse/analyses';
 import { openDuckDbWarehouse } from '../io/warehouse/duckdb_warehouse';
@@ -15,6 +15,10 @@ import {
 } from '../pipelines/run_marketing_events';
 import { reidentifyCommand } from '../io/dlp/reidentify';
 import { registerLaunchCommand } from './launch_command';
+import { registerEmulatorCommand } from './commands/emulator';
+import { registerPublishCommand } from './commands/publish';
+import { type PubSubRunFlags, addPubSubRunOptions, openPubSubInput } from './commands/pubsub_input';
+import { CommandUsageError } from './commands/usage_error';
 import { nonNegativeInteger, positiveNumber, rate } from './options';
 import {
   type BigQueryQueryFlags,
@@ -43,8 +47,8 @@ const defaultIo: Io = {
   isTty: process.stderr.isTTY === true,
 };
 
-interface RunFlags extends BigQueryRunFlags {
-  source: 'generator' | 'file';
+interface RunFlags extends BigQueryRunFlags, PubSubRunFlags {
+  source: 'generator' | 'file' | 'pubsub';
   input?: string;
   events?: number;
   seed: number;
@@ -69,8 +73,10 @@ interface RunFlags extends BigQueryRunFlags {
 }
 
 function addRunOptions(cmd: Command, defaultEvents?: number): Command {
-  cmd
-    .addOption(new Option('--source <kind>', 'where messages come from').choices(['generator', 'file']).default('generator'))
+  addPubSubRunOptions(cmd)
+    .addOption(
+      new Option('--source <kind>', 'where messages come from').choices(['generator', 'file', 'pubsub']).default('generator'),
+    )
     .option('--input <path>', 'JSON Lines file, one message per line (with --source file)')
     .addOption(
       new Option('--events <n>', 'generate this many messages, then stop (bounded run)')
@@ -120,9 +126,10 @@ function addRunOptions(cmd: Command, defaultEvents?: number): Command {
   return addBigQueryRunOptions(cmd);
 }
 
-function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
+function runOptionsOf(flags: RunFlags, io: Io, pubsub?: SourceSpec): MarketingRunOptions {
   let source: SourceSpec;
-  if (flags.source === 'file') {
+  if (pubsub) source = pubsub;
+  else if (flags.source === 'file') {
     if (!flags.input) throw new UsageError('--source file needs --input PATH');
     source = { kind: 'file', path: resolve(flags.input) };
   } else {
@@ -180,7 +187,22 @@ function runOptionsOf(flags: RunFlags, io: Io): MarketingRunOptions {
 }
 
 async function run(flags: RunFlags, io: Io): Promise<RunSummary> {
-  const options = runOptionsOf(flags, io);
+  const pubsub = flags.source === 'pubsub' ? await openPubSubInput(flags, io) : undefined;
+  try {
+    const options = runOptionsOf(flags, io, pubsub?.source);
+    if (pubsub?.checkpointName !== undefined && options.checkpointDir === undefined) {
+      // Pub/Sub is acknowledged only after a checkpoint: without one, state not yet written would be lost in a crash.
+      const checkpointDir = resolve(dirname(resolve(flags.warehouse)), 'checkpoints', pubsub.checkpointName);
+      io.err(`tidemark: checkpoints in ${checkpointDir} (--checkpoint-dir to choose)\n`);
+      return await runWith({ ...options, checkpointDir }, flags, io);
+    }
+    return await runWith(options, flags, io);
+  } finally {
+    await pubsub?.close();
+  }
+}
+
+async function runWith(options: MarketingRunOptions, flags: RunFlags, io: Io): Promise<RunSummary> {
   const progress = io.isTty && !flags.json ? terminalProgress(process.stderr) : undefined;
   // Ctrl-C drains: sources stop, every open window fires, results are written, then the command exits.
   const interrupt = new AbortController();
@@ -291,6 +313,8 @@ export function buildProgram(io: Io = defaultIo): Command {
     });
 
   registerLaunchCommand(program, io);
+  registerPublishCommand(program, io);
+  registerEmulatorCommand(program, io);
   return program;
 }
 
@@ -311,7 +335,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       // Help and version are not errors; every other parse failure is bad usage.
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof CommandUsageError) {
       io.err(`tidemark: ${e.message}\n`);
       return 2;
     }

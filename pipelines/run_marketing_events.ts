@@ -9,6 +9,7 @@ import { DirectRunner, FileCheckpointStore, type RunProgress } from '../runners/
 import { type Clock, type Instant, type Source, systemClock } from '../sdk';
 import { rawMessagesFromFile } from '../io/files/json_lines_source';
 import { GeneratorSource, type GeneratorSourceOptions } from '../io/generator/generator_source';
+import { PubSubSource, type PubSubSourceOptions } from '../io/pubsub';
 import { openDuckDbWarehouse } from '../io/warehouse/duckdb_warehouse';
 import { type Warehouse, type WarehouseBatch } from '../io/warehouse/warehouse';
 import { type BigQueryWarehouseOptions, openBigQueryWarehouse } from '../io/bigquery/bigquery_warehouse';
@@ -21,7 +22,8 @@ import { type MarketingPipelineConfig, STEPS, buildMarketingPipeline } from './m
 
 export type SourceSpec =
   | { readonly kind: 'generator'; readonly options: GeneratorSourceOptions }
-  | { readonly kind: 'file'; readonly path: string };
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'pubsub'; readonly options: PubSubSourceOptions };
 
 export interface MarketingRunOptions {
   readonly source: SourceSpec;
@@ -99,6 +101,7 @@ function percentile(sorted: readonly number[], q: number): number {
 }
 
 function sourceOf(spec: SourceSpec): Source<RawMessage> {
+  if (spec.kind === 'pubsub') return new PubSubSource(spec.options);
   return spec.kind === 'generator' ? new GeneratorSource(spec.options) : rawMessagesFromFile(spec.path);
 }
 

@@ -6,7 +6,15 @@ import type { Section } from '../section';
 import { bigquerySection } from './bigquery';
 import { piiSection } from './pii';
 import { pipelineSection } from './pipeline';
+import { pubsubSection } from './pubsub';
 import { runnerSection } from './runner';
 import { sessionsSection } from './sessions';
 
-export const SECTIONS: readonly Section[] = [runnerSection, sessionsSection, pipelineSection, piiSection, bigquerySection];
+export const SECTIONS: readonly Section[] = [
+  runnerSection,
+  sessionsSection,
+  pipelineSection,
+  piiSection,
+  pubsubSection,
+  bigquerySection,
+];

@@ -1,0 +1,2 @@
+export { type PubSubEmulator, type PubSubEmulatorOptions, startPubSubEmulator } from './emulator';
+export { Broker } from './broker';
