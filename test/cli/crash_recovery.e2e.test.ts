@@ -15,40 +15,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { openDuckDbWarehouse } from '../../io/warehouse/duckdb_warehouse';
 import { type RunSummary } from '../../pipelines/run_marketing_events';
+import { COMPARABLE, comparableContents } from './table_contents';
 import { lastJsonLine, tempDir, tidemark } from './cli_harness';
 
 const ROOT = resolve(__dirname, '..', '..');
 const EVENTS = 30_000;
 const SEED = 11;
 const KILLS = 20;
-
-/** Per table: the columns that record processing time, and a filter for rows that do not depend on it. */
-const COMPARED: Record<string, { exclude: string[]; where?: string }> = {
-  events: { exclude: [] },
-  // Payloads that may hold PII are sealed with a fresh data key per batch: equal messages, different ciphertexts.
-  late_events: { exclude: ['arrival_time', 'payload'] },
-  dead_letter: { exclude: ['error_time', 'payload'] },
-  sessions: { exclude: ['updated_at'] },
-  user_features: { exclude: ['updated_at'] },
-  campaign_metrics: { exclude: ['emitted_at', 'pane_index', 'pane_timing'], where: 'is_final' },
-  audit_log: { exclude: [] },
-};
-
-async function tables(path: string): Promise<Record<string, unknown[]>> {
-  const w = await openDuckDbWarehouse(path, { readOnly: true });
-  try {
-    const out: Record<string, unknown[]> = {};
-    for (const [table, { exclude, where }] of Object.entries(COMPARED)) {
-      const columns = exclude.length ? `* EXCLUDE (${exclude.join(', ')})` : '*';
-      out[table] = await w.query(`SELECT ${columns} FROM ${table}${where ? ` WHERE ${where}` : ''} ORDER BY ALL`);
-    }
-    return out;
-  } finally {
-    await w.close();
-  }
-}
 
 function runArgs(warehouse: string, checkpointDir?: string): string[] {
   const args = ['run', '--events', String(EVENTS), '--seed', String(SEED), '--warehouse', warehouse, '--json'];
@@ -105,8 +79,8 @@ describe('crash recovery: kill -9 at random moments, restart, compare with an un
       assert.equal(existsSync(join(checkpoints, 'checkpoint.v8')), false, 'a finished run leaves no checkpoint');
       assert.ok(resumedRuns >= KILLS / 2, `only ${resumedRuns} of ${KILLS} killed runs had resumed from a checkpoint`);
 
-      const [expected, actual] = [await tables(clean), await tables(crashed)];
-      for (const table of Object.keys(COMPARED)) {
+      const [expected, actual] = [await comparableContents(clean), await comparableContents(crashed)];
+      for (const table of Object.keys(COMPARABLE)) {
         assert.equal(actual[table].length, expected[table].length, `${table}: row count`);
         assert.deepEqual(actual[table], expected[table], `${table}: rows`);
       }
