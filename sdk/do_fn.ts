@@ -40,12 +40,5 @@ export interface DoFn<I, O, Tags extends OutputTags = Record<never, never>> {
   startBundle?(): void;
   process(element: I, context: ProcessContext<O, Tags>): void;
   finishBundle?(context: FinishBundleContext<O, Tags>): void | Promise<void>;
-  /**
-   * For sinks that write in the background: finishBundle only starts a bundle's write, so that the next bundle is
-   * computed while it runs, and this resolves once every write started so far is durable (or rejects with the
-   * first failure). The runner calls it before sources acknowledge what they read and before a checkpoint, so
-   * acknowledging still implies durable.
-   */
-  awaitDurable?(): Promise<void>;
   teardown?(): void | Promise<void>;
 }

@@ -1,10 +1,10 @@
 /**
  * The pipeline's sink: `records.apply(writeToWarehouse(warehouse))` writes every record to its table.
  *
- * Records are buffered in `process` and written as one batch per bundle, started in `finishBundle` and finished
- * while the runner computes the next bundle; the runner calls `awaitDurable` before sources acknowledge what they
- * read and before a checkpoint: so an acknowledged message has everything derived from it durable in the warehouse
- * (at-least-once delivery plus idempotent upserts = exactly once in the tables). Within a bundle the records keep their arrival-order meaning (batch_builder.ts): the last
+ * Records are buffered in `process` and written as one batch per bundle in `finishBundle`, which the runner awaits
+ * before the bundle counts as done and before sources acknowledge what they read: so an acknowledged message has
+ * everything derived from it durable in the warehouse (at-least-once delivery plus idempotent upserts = exactly
+ * once in the tables). Within a bundle the records keep their arrival-order meaning (batch_builder.ts): the last
  * row of a key wins (for sessions, the highest pane_index), and a delete removes earlier upserts of its key but not
  * later ones.
  *
@@ -85,24 +85,10 @@ export class WriteToWarehouseFn implements DoFn<WarehouseRecord, never> {
     if (this.builder.size >= this.flushEveryRecords) this.startWrite();
   }
 
-  /**
-   * Starts this bundle's write and returns once the writes of earlier bundles are done: the bundle's write runs
-   * while the runner computes the next bundle (DuckDB works on its own threads), and at most one bundle's write is
-   * pending when this returns, which bounds memory. `awaitDurable` waits for the rest.
-   */
   async finishBundle(): Promise<void> {
-    const earlier = this.inFlight.splice(0);
     if (this.builder.size > 0) this.startWrite();
-    await Promise.all(earlier);
-    this.rethrowFailure();
-  }
-
-  async awaitDurable(): Promise<void> {
-    await Promise.all(this.inFlight.splice(0));
-    this.rethrowFailure();
-  }
-
-  private rethrowFailure(): void {
+    const writes = this.inFlight.splice(0);
+    await Promise.all(writes);
     const failure = this.failure;
     this.failure = undefined;
     if (failure !== undefined) throw failure.error;

@@ -172,11 +172,8 @@ export class DirectRunner {
         }
         const finished = executors.every((e) => e.outputWatermark === WATERMARK_DONE);
         if (!checkpointing) {
-          // Sinks may still be writing this bundle in the background; a source that acknowledges must wait for it.
-          if (finished || reads.some((r) => r.commits)) for (const e of executors) await e.awaitDurable();
           for (const r of reads) await r.commit();
         } else if (finished || clock.now() - lastCheckpointAt >= checkpointIntervalMs) {
-          for (const e of executors) await e.awaitDurable();
           // Everything read so far is now either durable downstream (sinks finished their bundles) or in the
           // checkpoint: only now may sources acknowledge it.
           lastCheckpointAt = clock.now();

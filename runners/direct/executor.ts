@@ -91,9 +91,6 @@ export abstract class Executor implements Receiver {
     return Number.POSITIVE_INFINITY;
   }
 
-  /** Resolves once everything this step started writing is durable (see DoFn.awaitDurable). */
-  awaitDurable(): void | Promise<void> {}
-
   setup(): void | Promise<void> {}
   teardown(): void | Promise<void> {}
 

@@ -78,15 +78,6 @@ export class ParDoExecutor
     }
   }
 
-  override async awaitDurable(): Promise<void> {
-    if (!this.doFn.awaitDurable) return;
-    try {
-      await this.doFn.awaitDurable();
-    } catch (e) {
-      throw new StepFailedError(this.stepName, e);
-    }
-  }
-
   process(value: unknown, timestamp: Instant, window: Window, pane: PaneInfo): void {
     this.elementsIn++;
     if (this.sideInputs.size > 0 && !this.sideInputsReady(window)) {

@@ -99,11 +99,6 @@ export class ReadExecutor extends Executor {
     this.endedBeforeRestart = s.ended;
   }
 
-  /** The source acknowledges what it read (Pub/Sub); others have nothing to commit. */
-  get commits(): boolean {
-    return this.reader?.commit !== undefined;
-  }
-
   async commit(): Promise<void> {
     try {
       await this.reader?.commit?.();

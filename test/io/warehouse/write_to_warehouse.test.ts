@@ -60,7 +60,7 @@ describe('writeToWarehouse through the direct runner', () => {
     await warehouse.close();
   });
 
-  it('writes every record, one batch per bundle, overlapping at most the next bundle, all durable when the run ends', async () => {
+  it('writes every record, one batch per bundle, each awaited before the run goes on', async () => {
     const records: WarehouseRecord[] = Array.from({ length: 10 }, (_, i) => ({ table: 'events', row: eventRow(i) }));
     const p = new Pipeline();
     const sink = writeToWarehouse(spy);
@@ -68,9 +68,8 @@ describe('writeToWarehouse through the direct runner', () => {
     await runPipeline(p, { maxBundleSize: 3 });
 
     assert.deepEqual(spy.batches.map(recordsIn), [3, 3, 3, 1]);
-    // A bundle's write overlaps the next bundle only: finishBundle waits for the earlier write before it returns,
-    // and the run ended after the last one was durable.
-    assert.equal(spy.maxPending, 2);
+    // finishBundle awaited each write before the next bundle started, and the run ended after the last one.
+    assert.equal(spy.maxPending, 1);
     assert.equal(spy.pending, 0);
     assert.deepEqual(await warehouse.query('SELECT count(*) AS n FROM events'), [{ n: 10 }]);
     assert.equal(sink.counters.records, 10);
