@@ -275,6 +275,41 @@ describe('checkpoints', () => {
     assert.deepEqual(warehouse.contents(), { sessions: [['ann 0..720000', 3]], late: [] });
   });
 
+  it('slow checkpoints are taken less often: the gap after one is at least nine times what it cost', async () => {
+    // Each read takes 50 ms of processing time and each checkpoint 100 ms; asked for a checkpoint after every bundle,
+    // the runner waits 900 ms after each one instead (the last, when the input ends, is always taken).
+    const clock = new ManualClock(T0);
+    const clicks: Click[] = Array.from({ length: 60 }, (_, id) => ({ id, user: 'ann', t: T0 + minutes(id) }));
+    const source = new ClickSource(clicks, 1);
+    const slowRead = source.open.bind(source);
+    source.open = (context) => {
+      const reader = slowRead(context);
+      return {
+        ...reader,
+        read: (max: number, wait: number) => {
+          clock.advanceBy(50);
+          return reader.read(max, wait);
+        },
+      };
+    };
+    const savedAt: number[] = [];
+    const store = new BytesCheckpointStore();
+    const save = store.save.bind(store);
+    store.save = async (c) => {
+      savedAt.push(clock.now());
+      clock.advanceBy(100);
+      await save(c);
+    };
+    await runPipeline(sessionPipeline(source, new Warehouse()), {
+      clock,
+      maxBundleSize: 1,
+      checkpoint: { store, intervalMs: 0 },
+    });
+    const gaps = savedAt.slice(1, -1).map((t, i) => t - savedAt[i]);
+    assert.ok(gaps.length >= 2, `expected several checkpoints, got ${savedAt.length}`);
+    for (const gap of gaps) assert.ok(gap >= 100 + 900, `a checkpoint ${gap} ms after the previous one`);
+  });
+
   it('a checkpoint written by another pipeline is refused, naming the steps that differ', async () => {
     const clicks: Click[] = [
       { id: 0, user: 'ann', t: T0 },
@@ -305,7 +340,7 @@ describe('checkpoints', () => {
       await assert.rejects(runPipeline(sessionPipeline(source, new Warehouse()), { checkpoint: { store, intervalMs: 0 } }));
       assert.deepEqual(await readdir(join(dir, 'job')), ['checkpoint.v8'], 'no temporary file left behind');
       const saved = await store.load();
-      assert.equal(saved?.sequence, 2);
+      assert.ok(saved !== undefined && saved.sequence >= 1);
       source.crashOnRead = Number.POSITIVE_INFINITY;
       const result = await runPipeline(sessionPipeline(source, new Warehouse()), { checkpoint: { store, intervalMs: 0 } });
       assert.equal(result.resumed, true);
