@@ -18,6 +18,7 @@
  * Nothing is dropped silently: every message ends in exactly one of events, late_events, dead_letter, or is a
  * counted duplicate of an event in events.
  */
+import { replaceWithInfoTypes } from '../io/dlp/inspector';
 import {
   type Clock,
   type Duration,
@@ -127,7 +128,9 @@ export function buildMarketingPipeline(config: MarketingPipelineConfig): Pipelin
 
   const messages = p.apply(read(config.source, STEPS.read));
   // Each step carries its spec (pipelines/marketing_steps.ts): how a Dataflow worker builds it again.
-  const parsed = messages.apply(withSpec(parseSpec(config.parse), parseAndValidate({ clock, ...config.parse }, STEPS.parse)));
+  const parsed = messages.apply(
+    withSpec(parseSpec(config.parse), parseAndValidate({ clock, ...config.parse, maskText: replaceWithInfoTypes }, STEPS.parse)),
+  );
   const stamped = parsed.main.apply(
     stampEventTime(
       { maxOutOfOrderMs: config.maxOutOfOrderMs ?? seconds(60), idleTimeoutMs: config.idleTimeoutMs ?? seconds(30) },

@@ -4,6 +4,7 @@
  * pipeline's clock and connectors and attaches these specs; a worker calls the factory with the options, on the
  * system clock, building connectors (masker, warehouse) from their own specs.
  */
+import { replaceWithInfoTypes } from '../io/dlp/inspector';
 import {
   type FnSpec,
   type JsonValue,
@@ -62,7 +63,7 @@ export const parseSpec = (o: ParseSpecOptions = {}): FnSpec =>
     }),
   );
 export function parseEvents(o: ParseSpecOptions, name = 'ParseEvents') {
-  return withSpec(parseSpec(o), parseAndValidate({ ...o, clock: systemClock }, name));
+  return withSpec(parseSpec(o), parseAndValidate({ ...o, clock: systemClock, maskText: replaceWithInfoTypes }, name));
 }
 
 export interface StampSpecOptions {

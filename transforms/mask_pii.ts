@@ -24,7 +24,6 @@ import {
   systemClock,
 } from '../sdk';
 import { type MarketingEvent, type PayloadEncoding } from '../schemas';
-import { replaceWithInfoTypes } from '../io/dlp/inspector';
 import { type Failure, type PipelineEvent } from './records';
 
 /** The result of masking one event. */
@@ -52,15 +51,6 @@ export interface PiiMasker {
   userKey(id: string): string;
   /** How a dead-letter payload, which may hold raw PII, is kept: encrypted, or masked, never raw. */
   protectPayload(text: string): { readonly payload: string | null; readonly encoding: PayloadEncoding };
-}
-
-/**
- * Replaces email addresses, phone numbers, IP addresses, card numbers, SSNs and IBANs in text by their infoType
- * in brackets (`[EMAIL_ADDRESS]`, …), with the local engine's built-in detectors: for text that never goes
- * through the masker, such as validation messages that quote a field name.
- */
-export function maskText(text: string): string {
-  return replaceWithInfoTypes(text);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

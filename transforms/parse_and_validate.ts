@@ -25,7 +25,6 @@ import {
 import { PipelineConstructionError } from '../sdk/errors';
 import { PATTERNS, type ValidationIssue, formatIssues, parseEvent } from '../schemas';
 import { NO_RESTRICTIONS } from './consent';
-import { maskText } from './mask_pii';
 import { type Failure, type PipelineEvent, type RawMessage } from './records';
 
 export interface ParseAndValidateOptions {
@@ -51,6 +50,14 @@ export interface ParseAndValidateOptions {
   readonly oversizePayloadKeepBytes?: number;
   /** Processing time of failures (Failure.errorTimeMs). Default: the system clock. */
   readonly clock?: Clock;
+}
+
+/**
+ * The connector the step needs: validation reasons quote field names and, for unparseable input, parts of the
+ * text, which may hold PII (an email address as a JSON key); the pipeline passes its PII engine's text masker.
+ */
+export interface ParseAndValidateConnectors {
+  readonly maskText: (text: string) => string;
 }
 
 export const PARSE_DEFAULTS = {
@@ -109,10 +116,13 @@ function capped(reason: string): string {
  * The validation issues as a reason that quotes nothing of the payload unmasked. Issue messages come from the
  * schema, except at the root, where the JSON parser's message quotes the input; paths are the payload's own keys.
  */
-function issuesReason(issues: readonly ValidationIssue[]): string {
+function issuesReason(issues: readonly ValidationIssue[], maskText: (text: string) => string): string {
   return capped(
     formatIssues(
-      issues.map((i) => ({ path: i.path.replace(/[^/]+/g, maskText), message: i.path === '' ? maskText(i.message) : i.message })),
+      issues.map((i) => ({
+        path: i.path.replace(/[^/]+/g, (segment) => maskText(segment)),
+        message: i.path === '' ? maskText(i.message) : i.message,
+      })),
     ),
   );
 }
@@ -144,11 +154,13 @@ class ParseEventsFn implements DoFn<RawMessage, PipelineEvent, DeadLetter> {
   private readonly maxPayloadBytes: number;
   private readonly keepBytes: number;
   private readonly clock: Clock;
+  private readonly maskText: (text: string) => string;
 
   constructor(
-    options: ParseAndValidateOptions,
+    options: ParseAndValidateOptions & ParseAndValidateConnectors,
     private readonly step: string,
   ) {
+    this.maskText = options.maskText;
     this.maxEventAgeMs = options.maxEventAgeMs ?? PARSE_DEFAULTS.maxEventAgeMs;
     this.maxEventFutureMs = options.maxEventFutureMs ?? PARSE_DEFAULTS.maxEventFutureMs;
     this.maxPayloadBytes = options.maxPayloadBytes ?? PARSE_DEFAULTS.maxPayloadBytes;
@@ -198,12 +210,12 @@ class ParseEventsFn implements DoFn<RawMessage, PipelineEvent, DeadLetter> {
       // parseEvent promises not to throw; should hostile input still find a way (stack depth), it is that input's failure.
       const text = payloadText(data);
       const why = error instanceof Error ? error.message : String(error);
-      this.fail(ctx, message, issuesReason([{ path: '', message: `cannot be parsed: ${why}` }]), text, null);
+      this.fail(ctx, message, issuesReason([{ path: '', message: `cannot be parsed: ${why}` }], this.maskText), text, null);
       return;
     }
     if (!result.ok) {
       const text = payloadText(data);
-      this.fail(ctx, message, issuesReason(result.errors), text, readableEventTime(text));
+      this.fail(ctx, message, issuesReason(result.errors, this.maskText), text, readableEventTime(text));
       return;
     }
     ctx.output({
@@ -241,7 +253,7 @@ class ParseEventsFn implements DoFn<RawMessage, PipelineEvent, DeadLetter> {
  * Data errors never throw; every message comes out exactly once.
  */
 export function parseAndValidate(
-  options: ParseAndValidateOptions = {},
+  options: ParseAndValidateOptions & ParseAndValidateConnectors,
   name = 'ParseEvents',
 ): PTransform<PCollection<RawMessage>, ParseOutputs> {
   return parDoWithOutputs<RawMessage, PipelineEvent, DeadLetter>(new ParseEventsFn(options, name), ['dead_letter'], {}, name);

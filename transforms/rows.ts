@@ -97,7 +97,7 @@ export function toEventRow(e: PipelineEvent): EventRow {
   };
 }
 
-/** How the dead-letter writer protects a payload: masked text (maskText) or encrypted (AES-SIV), or omitted. */
+/** How the dead-letter writer protects a payload: masked text, or sealed (AES-256-GCM envelope), or omitted. */
 export type PayloadProtection = (text: string) => { readonly payload: string | null; readonly encoding: PayloadEncoding };
 
 function wellFormedAttributes(attributes: Readonly<Record<string, string>>): Record<string, string> {

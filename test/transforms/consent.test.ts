@@ -2,6 +2,7 @@
  * applyConsent: the policy matrix (every combination of the four consent signals, and a missing consent object in
  * and outside GDPR countries, with either default) → restrictions and which fields survive.
  */
+import { replaceWithInfoTypes } from '../../io/dlp/inspector';
 import assert from 'node:assert/strict';
 import { PipelineConstructionError } from '../../sdk/errors';
 import { type MarketingEvent } from '../../schemas';
@@ -153,7 +154,7 @@ describe('applyConsent', () => {
         messageOf({ event_id: `x${i}`, consent: undefined, country }, `x${i}`),
       );
       const out = await runOn([...messages, ...missing], (input) => {
-        const parsed = input.apply(parseAndValidate());
+        const parsed = input.apply(parseAndValidate({ maskText: replaceWithInfoTypes }));
         return { main: parsed.main.apply(applyConsent()), dead_letter: parsed.dead_letter };
       });
       assert.equal(out.dead_letter.elements.length, 0);

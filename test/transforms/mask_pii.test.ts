@@ -5,6 +5,7 @@
  * failures dead-lettered, a failing engine failing the bundle). The detectors' own tests are in
  * test/io/dlp/detectors.test.ts.
  */
+import { replaceWithInfoTypes } from '../../io/dlp/inspector';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
@@ -131,7 +132,7 @@ describe('maskPii on the direct runner', () => {
       messageOf({ value: 'NaN' }),
     ];
     const out = await runOn(messages, (input) => {
-      const parsed = input.apply(parseAndValidate());
+      const parsed = input.apply(parseAndValidate({ maskText: replaceWithInfoTypes }));
       const masked = parsed.main.apply(applyConsent()).apply(maskPii(masker, { clock: new ManualClock(NOW) }));
       return { main: masked.main, parse_failures: parsed.dead_letter, mask_failures: masked.dead_letter };
     });

@@ -3,11 +3,11 @@
  * dead letters with a readable reason; nothing is lost (main + dead_letter = input). Times are around
  * PUBLISH = 2026-03-02T10:00:00Z.
  */
+import { replaceWithInfoTypes } from '../../io/dlp/inspector';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { ManualClock } from '../../sdk/clock';
 import { PipelineConstructionError } from '../../sdk/errors';
-import { maskText } from '../../transforms/mask_pii';
 import {
   MAX_REASON_CHARS,
   PARSE_DEFAULTS,
@@ -22,7 +22,7 @@ async function parse(messages: readonly RawMessage[], options: ParseAndValidateO
   const timestamps = messages.map((_, i) => PUBLISH + i);
   const out = await runOn(
     messages,
-    (input) => input.apply(parseAndValidate({ clock: new ManualClock(NOW), ...options })),
+    (input) => input.apply(parseAndValidate({ clock: new ManualClock(NOW), maskText: replaceWithInfoTypes, ...options })),
     timestamps,
   );
   assert.equal(out.main.elements.length + out.dead_letter.elements.length, messages.length, 'every message comes out once');
@@ -247,7 +247,7 @@ describe('parseAndValidate', () => {
       assert.match(f1.reason, /is not valid JSON/);
       const f2 = await failureOf(messageOf({ 'bob@example.com': 1 }));
       assert.equal(f2.reason, '/[EMAIL_ADDRESS]: is not an allowed field (unknown fields are rejected)');
-      assert.equal(maskText(f2.reason), f2.reason);
+      assert.equal(replaceWithInfoTypes(f2.reason), f2.reason);
     });
 
     it('reasons stay short even when the payload has a huge key', async () => {
@@ -270,17 +270,22 @@ describe('parseAndValidate', () => {
     });
 
     it('a custom step name is the failure step', async () => {
-      const out = await runOn([message('x')], (input) => input.apply(parseAndValidate({}, 'ParseFileEvents')));
+      const out = await runOn([message('x')], (input) =>
+        input.apply(parseAndValidate({ maskText: replaceWithInfoTypes }, 'ParseFileEvents')),
+      );
       assert.equal(out.dead_letter.values()[0].step, 'ParseFileEvents');
     });
 
     it('bad options fail at construction', () => {
-      assert.throws(() => parseAndValidate({ maxPayloadBytes: -1 }), PipelineConstructionError);
-      assert.throws(() => parseAndValidate({ maxEventFutureMs: Number.NaN }), /maxEventFutureMs must be a finite number/);
+      assert.throws(() => parseAndValidate({ maxPayloadBytes: -1, maskText: replaceWithInfoTypes }), PipelineConstructionError);
+      assert.throws(
+        () => parseAndValidate({ maxEventFutureMs: Number.NaN, maskText: replaceWithInfoTypes }),
+        /maxEventFutureMs must be a finite number/,
+      );
     });
 
     it('the step is named ParseEvents', () => {
-      assert.equal(parseAndValidate().name, 'ParseEvents');
+      assert.equal(parseAndValidate({ maskText: replaceWithInfoTypes }).name, 'ParseEvents');
     });
   });
 });

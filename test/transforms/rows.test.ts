@@ -2,6 +2,7 @@
  * Row builders: every row validates against its table's schema (schemas' validateRow), events from the whole
  * element-wise chain included; unmasked events are refused; text is made well-formed for the warehouse.
  */
+import { replaceWithInfoTypes } from '../../io/dlp/inspector';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { type KV, kv } from '../../sdk/kv';
@@ -136,7 +137,10 @@ describe('rows', () => {
         messageOf({ consent, user_id: undefined, event_type: 'purchase', value: 0, currency: 'EUR' }),
       ]);
       const out = await runOn(messages, (input) => {
-        const events = input.apply(parseAndValidate()).main.apply(applyConsent()).apply(maskPii(masker));
+        const events = input
+          .apply(parseAndValidate({ maskText: replaceWithInfoTypes }))
+          .main.apply(applyConsent())
+          .apply(maskPii(masker));
         return { main: events.main };
       });
       assert.equal(out.main.elements.length, messages.length);
@@ -166,7 +170,9 @@ describe('rows', () => {
         messageOf({ value: 'NaN' }),
         messageOf({ event_time: '2099-01-01T00:00:00Z' }),
       ];
-      const out = await runOn(bad, (input) => ({ dead: input.apply(parseAndValidate()).dead_letter }));
+      const out = await runOn(bad, (input) => ({
+        dead: input.apply(parseAndValidate({ maskText: replaceWithInfoTypes })).dead_letter,
+      }));
       assert.equal(out.dead.elements.length, bad.length);
       for (const f of out.dead.values()) {
         const row = toDeadLetterRow(f, maskedText);

@@ -2,6 +2,7 @@
  * JSON Lines sources: line splitting across chunks (CRLF, BOM, blank lines, no final newline, over-long lines),
  * side data with errors naming file and line, and raw messages for the main input through ParseEvents.
  */
+import { replaceWithInfoTypes } from '../../../io/dlp/inspector';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -163,7 +164,7 @@ describe('io/files JSON Lines', () => {
       const p = new Pipeline();
       const parsed = p
         .apply(read(rawMessagesFromFile(path, { maxLineBytes: 200 }), 'ReadFile'))
-        .apply(parseAndValidate({ maxPayloadBytes: 150 }));
+        .apply(parseAndValidate({ maxPayloadBytes: 150, maskText: replaceWithInfoTypes }));
       const events = capture(parsed.main);
       const dead = capture(parsed.dead_letter);
       await runPipeline(p);
