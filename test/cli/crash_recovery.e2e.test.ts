@@ -11,15 +11,13 @@
  * pane.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { type RunSummary } from '../../pipelines/run_marketing_events';
 import { COMPARABLE, comparableContents } from './table_contents';
-import { lastJsonLine, tempDir, tidemark } from './cli_harness';
+import { lastJsonLine, sleep, startTidemark, tempDir, tidemark } from './cli_harness';
 
-const ROOT = resolve(__dirname, '..', '..');
 const EVENTS = 30_000;
 const SEED = 11;
 const KILLS = 20;
@@ -28,18 +26,6 @@ function runArgs(warehouse: string, checkpointDir?: string): string[] {
   const args = ['run', '--events', String(EVENTS), '--seed', String(SEED), '--warehouse', warehouse, '--json'];
   return checkpointDir ? [...args, '--checkpoint-dir', checkpointDir, '--checkpoint-interval', '100'] : args;
 }
-
-function start(args: readonly string[]): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'cli', 'main.ts'), ...args], {
-    cwd: ROOT,
-    stdio: 'ignore',
-    env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
-  });
-  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
-  return { child, exited };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('crash recovery: kill -9 at random moments, restart, compare with an uninterrupted run', function () {
   this.timeout(600_000);
@@ -65,11 +51,12 @@ describe('crash recovery: kill -9 at random moments, restart, compare with an un
       while (kills < KILLS || resumedRuns < KILLS / 2) {
         assert.ok(attempts < 200, `no progress after ${attempts} attempts`);
         const hadCheckpoint = existsSync(join(checkpoints, 'checkpoint.v8'));
-        const { child, exited } = start(runArgs(crashed, checkpoints));
+        const { child, exited } = startTidemark(runArgs(crashed, checkpoints));
         const outcome = await Promise.race([exited.then(() => 'exited' as const), sleep(delays[attempts++ % delays.length])]);
         if (outcome === 'exited') {
           // The run got to the end before its kill: the next one starts afresh over the same tables.
-          assert.equal(await exited, 0, 'a run between kills failed');
+          const done = await exited;
+          assert.equal(done.code, 0, `a run between kills failed: ${done.stderr}`);
           continue;
         }
         child.kill('SIGKILL');

@@ -8,30 +8,11 @@
  * test decrypts neither; test/cli/run.e2e.test.ts does).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DlpTestServer } from '../emulators/dlp_server';
 import { localEngineHandler } from '../emulators/dlp_local_engine_handler';
 import { COMPARABLE, comparableContents } from './table_contents';
-import { tempDir } from './cli_harness';
-
-const ROOT = resolve(__dirname, '..', '..');
-
-/** The CLI in a child process, asynchronously: the DLP server in this process must keep answering meanwhile. */
-function tidemarkAsync(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'cli', 'main.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, METADATA_SERVER_DETECTION: 'none' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('error', rej);
-    child.once('exit', (code) => res({ code, stdout, stderr }));
-  });
-}
+import { startTidemark, tempDir } from './cli_harness';
 
 describe('--masker local and --masker dlp give the same tables', function () {
   this.timeout(300_000);
@@ -54,9 +35,9 @@ describe('--masker local and --masker dlp give the same tables', function () {
         '--key-file',
         keyFile,
       ];
-      const local = await tidemarkAsync([...common, '--warehouse', join(dir.path, 'local.duckdb'), '--json']);
+      const local = await startTidemark([...common, '--warehouse', join(dir.path, 'local.duckdb'), '--json']).exited;
       assert.equal(local.code, 0, local.stderr);
-      const dlp = await tidemarkAsync([
+      const dlp = await startTidemark([
         ...common,
         '--warehouse',
         join(dir.path, 'dlp.duckdb'),
@@ -65,7 +46,7 @@ describe('--masker local and --masker dlp give the same tables', function () {
         '--dlp-endpoint',
         `127.0.0.1:${server.endpoint.port}`,
         '--json',
-      ]);
+      ]).exited;
       assert.equal(dlp.code, 0, dlp.stderr);
       assert.ok(server.calls.length > 0, 'the DLP path made requests to the server');
       assert.ok(

@@ -11,40 +11,19 @@
  * time, 15 s of it), so no event comes near that horizon and the tables must be equal.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { PubSub } from '@google-cloud/pubsub';
 import fc from 'fast-check';
-import { type PubSubEmulator, startPubSubEmulator } from '../../io/pubsub/emulator';
+import { startPubSubEmulator } from '../../io/pubsub/emulator';
 import { generatedForPublishing, publishMessages } from '../../io/pubsub';
 import { COMPARABLE, comparableContents } from './table_contents';
-import { tempDir } from './cli_harness';
+import { sleep, startTidemark, tempDir } from './cli_harness';
 
-const ROOT = resolve(__dirname, '..', '..');
 const EVENTS = 30_000;
 const SEED = 13;
 const KILLS = 20;
 const PROJECT = 'tidemark-crash';
-
-function start(args: readonly string[], emulator: PubSubEmulator): { child: ChildProcess; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', join(ROOT, 'cli', 'main.ts'), ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, METADATA_SERVER_DETECTION: 'none', PUBSUB_EMULATOR_HOST: emulator.address },
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-  const exited = new Promise<number | null>((res) =>
-    child.once('exit', (code) => {
-      if (code !== 0 && code !== null) process.stderr.write(stderr);
-      res(code);
-    }),
-  );
-  return { child, exited };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Pub/Sub crash recovery: kill -9 at random moments, restart, compare with an uninterrupted run', function () {
   this.timeout(600_000);
@@ -73,9 +52,9 @@ describe('Pub/Sub crash recovery: kill -9 at random moments, restart, compare wi
       assert.equal(published.published, EVENTS);
 
       const run = (subscription: string, warehouse: string, extra: readonly string[]) =>
-        start(
+        startTidemark(
           ['run', '--source', 'pubsub', '--project', PROJECT, '--subscription', subscription, '--warehouse', warehouse, ...extra],
-          emulator,
+          { PUBSUB_EMULATOR_HOST: emulator.address },
         );
       const clean = join(dir.path, 'clean.duckdb');
       const crashed = join(dir.path, 'crashed.duckdb');
@@ -83,7 +62,8 @@ describe('Pub/Sub crash recovery: kill -9 at random moments, restart, compare wi
       const crashArgs = ['--checkpoint-dir', checkpoints, '--checkpoint-interval', '1000', '--max-ack-deadline', '10'];
 
       const reference = run('clean', clean, ['--drain-after-idle', '3']);
-      assert.equal(await reference.exited, 0, 'the uninterrupted run failed');
+      const referenceDone = await reference.exited;
+      assert.equal(referenceDone.code, 0, `the uninterrupted run failed: ${referenceDone.stderr}`);
 
       const delays = fc.sample(fc.integer({ min: 800, max: 3500 }), { numRuns: 200, seed: SEED });
       let kills = 0;
@@ -92,7 +72,8 @@ describe('Pub/Sub crash recovery: kill -9 at random moments, restart, compare wi
         const { child, exited } = run('crashed', crashed, [...crashArgs, '--drain-after-idle', '15']);
         const outcome = await Promise.race([exited.then(() => 'exited' as const), sleep(delays[attempt++ % delays.length])]);
         if (outcome === 'exited') {
-          assert.equal(await exited, 0, 'a run between kills failed');
+          const done = await exited;
+          assert.equal(done.code, 0, `a run between kills failed: ${done.stderr}`);
           break; // everything was read and written: no later kill can matter
         }
         child.kill('SIGKILL');
@@ -100,7 +81,8 @@ describe('Pub/Sub crash recovery: kill -9 at random moments, restart, compare wi
         kills++;
       }
       const final = run('crashed', crashed, [...crashArgs, '--drain-after-idle', '15']);
-      assert.equal(await final.exited, 0, 'the last run failed');
+      const finalDone = await final.exited;
+      assert.equal(finalDone.code, 0, `the last run failed: ${finalDone.stderr}`);
       assert.ok(kills >= KILLS, `only ${kills} kills happened before the stream was consumed`);
       assert.equal(existsSync(join(checkpoints, 'checkpoint.v8')), false, 'a finished run leaves no checkpoint');
 
