@@ -110,6 +110,7 @@ export class DirectRunner {
     const signal = this.options.signal;
     const checkpointing = this.options.checkpoint;
     const checkpointIntervalMs = checkpointing?.intervalMs ?? 1000;
+    const fingerprint = fingerprintOf(pipeline);
     let checkpointSequence = 0;
     let checkpoints = 0;
     let resumed = false;
@@ -145,7 +146,7 @@ export class DirectRunner {
       if (checkpointing) {
         const last = await checkpointing.store.load();
         if (last) {
-          resumeFrom(last, pipeline, executors, clock.now(), checkpointing.store.description);
+          resumeFrom(last, fingerprint, executors, clock.now(), checkpointing.store.description);
           checkpointSequence = last.sequence;
           resumed = true;
         }
@@ -183,7 +184,7 @@ export class DirectRunner {
           const startedAt = clock.now();
           await checkpointing.store.save({
             format: CHECKPOINT_FORMAT,
-            steps: fingerprintOf(pipeline),
+            steps: fingerprint,
             takenAt: startedAt,
             sequence: ++checkpointSequence,
             snapshots: Object.fromEntries(executors.map((e) => [e.stepName, e.snapshot()])),
@@ -265,12 +266,11 @@ function fingerprintOf(pipeline: Pipeline): string[] {
 /** Restores every step from a checkpoint, after checking that the checkpoint was written by this pipeline. */
 function resumeFrom(
   checkpoint: Checkpoint,
-  pipeline: Pipeline,
+  ours: readonly string[],
   executors: readonly Executor[],
   now: Instant,
   where: string,
 ): void {
-  const ours = fingerprintOf(pipeline);
   const theirs = checkpoint.steps;
   if (ours.length !== theirs.length || ours.some((s, i) => s !== theirs[i])) {
     const missing = theirs.filter((s) => !ours.includes(s));
