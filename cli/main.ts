@@ -18,7 +18,6 @@ import { registerLaunchCommand } from './launch_command';
 import { registerEmulatorCommand } from './commands/emulator';
 import { registerPublishCommand } from './commands/publish';
 import { type PubSubRunFlags, addPubSubRunOptions, openPubSubInput } from './commands/pubsub_input';
-import { CommandUsageError } from './commands/usage_error';
 import { nonNegativeInteger, positiveNumber, rate } from './options';
 import {
   type BigQueryQueryFlags,
@@ -28,12 +27,13 @@ import {
   bigQuerySinkOptions,
 } from './bigquery_options';
 import { runBigQueryQuery } from './query_bigquery';
+import { UsageError } from './usage_error';
 import { terminalProgress } from './progress';
 
 /** Where the warehouse lives without --warehouse: a data folder in the project. */
 export const DEFAULT_WAREHOUSE = resolve(__dirname, '..', 'data', 'tidemark.duckdb');
 
-export class UsageError extends Error {}
+export { UsageError };
 
 interface Io {
   readonly out: (text: string) => void;
@@ -335,7 +335,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       // Help and version are not errors; every other parse failure is bad usage.
       return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
     }
-    if (e instanceof UsageError || e instanceof CommandUsageError) {
+    if (e instanceof UsageError) {
       io.err(`tidemark: ${e.message}\n`);
       return 2;
     }

@@ -8,7 +8,7 @@ import { type Command, Option } from 'commander';
 import { LineReader } from '../../io/files/json_lines_source';
 import { type OutgoingMessage, generatedForPublishing, publishMessages } from '../../io/pubsub';
 import { nonNegativeInteger, positiveNumber, rate } from '../options';
-import { CommandUsageError } from './usage_error';
+import { UsageError } from '../usage_error';
 
 interface Io {
   readonly out: (text: string) => void;
@@ -69,10 +69,9 @@ export function registerPublishCommand(program: Command, io: Io): void {
     .option('--json', 'print a one-line JSON summary')
     .action(async (flags: PublishFlags) => {
       const projectId = projectOf(flags.project);
-      if (projectId === undefined)
-        throw new CommandUsageError('give --project (or set GOOGLE_CLOUD_PROJECT or PUBSUB_EMULATOR_HOST)');
+      if (projectId === undefined) throw new UsageError('give --project (or set GOOGLE_CLOUD_PROJECT or PUBSUB_EMULATOR_HOST)');
       if (flags.input !== undefined && flags.events !== undefined)
-        throw new CommandUsageError('--events and --input exclude each other');
+        throw new UsageError('--events and --input exclude each other');
       const client = new PubSub({ projectId });
       const interrupt = new AbortController();
       const onSigint = (): void => interrupt.abort();

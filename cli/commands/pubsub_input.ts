@@ -15,7 +15,7 @@ import { startPubSubEmulator } from '../../io/pubsub/emulator';
 import { type SourceSpec } from '../../pipelines/run_marketing_events';
 import { nonNegativeInteger, positiveNumber } from '../options';
 import { projectOf } from './publish';
-import { CommandUsageError } from './usage_error';
+import { UsageError } from '../usage_error';
 
 export interface PubSubRunFlags {
   project?: string;
@@ -91,13 +91,13 @@ function readSettings(flags: PubSubRunFlags): Omit<PubSubSourceOptions, 'topic' 
 
 export async function openPubSubInput(flags: PubSubRunFlags, io: { err(text: string): void }): Promise<PubSubInput> {
   if (flags.maxAckDeadline !== undefined && !(flags.maxAckDeadline >= 10 && flags.maxAckDeadline <= 600)) {
-    throw new CommandUsageError(`--max-ack-deadline must be between 10 and 600 seconds, got ${flags.maxAckDeadline}`);
+    throw new UsageError(`--max-ack-deadline must be between 10 and 600 seconds, got ${flags.maxAckDeadline}`);
   }
   const projectId = projectOf(flags.project);
   const drain = flags.drainAfterIdle !== undefined ? { drainAfterIdleMs: flags.drainAfterIdle * 1000 } : {};
   if (projectId !== undefined) {
     if (flags.subscription === undefined && flags.topic === undefined) {
-      throw new CommandUsageError('--source pubsub needs --subscription (or --topic)');
+      throw new UsageError('--source pubsub needs --subscription (or --topic)');
     }
     const client = new PubSub({ projectId });
     const options: PubSubSourceOptions =
@@ -119,7 +119,7 @@ export async function openPubSubInput(flags: PubSubRunFlags, io: { err(text: str
   }
 
   if (flags.events === undefined) {
-    throw new CommandUsageError(
+    throw new UsageError(
       '--source pubsub with no Pub/Sub project starts a local emulator and publishes generated events to it: give --events N ' +
         '(or name a service with --project, GOOGLE_CLOUD_PROJECT or PUBSUB_EMULATOR_HOST)',
     );
