@@ -18,6 +18,7 @@ import fc from 'fast-check';
 import { startPubSubEmulator } from '../../io/pubsub/emulator';
 import { generatedForPublishing, publishMessages } from '../../io/pubsub';
 import { COMPARABLE, comparableContents } from './table_contents';
+import { withoutMetadataServer } from '../support/without_metadata_server';
 import { sleep, startTidemark, tempDir } from './cli_harness';
 
 const EVENTS = 30_000;
@@ -27,15 +28,7 @@ const PROJECT = 'tidemark-crash';
 
 describe('Pub/Sub crash recovery: kill -9 at random moments, restart, compare with an uninterrupted run', function () {
   this.timeout(600_000);
-  // The client in this process must not look for a GCE metadata server.
-  const savedDetection = process.env.METADATA_SERVER_DETECTION;
-  before(() => {
-    process.env.METADATA_SERVER_DETECTION = 'none';
-  });
-  after(() => {
-    if (savedDetection === undefined) delete process.env.METADATA_SERVER_DETECTION;
-    else process.env.METADATA_SERVER_DETECTION = savedDetection;
-  });
+  withoutMetadataServer();
 
   it(`${KILLS} SIGKILLs of a run on a subscription lose and duplicate nothing`, async () => {
     const dir = tempDir('pubsub-crash');

@@ -9,18 +9,7 @@ import { type BigQueryEmulator } from '../../emulators/bigquery';
 
 export const PROJECT = 'tidemark-test';
 
-/** Sets METADATA_SERVER_DETECTION=none for the suite and restores it afterwards. */
-export function withoutMetadataServer(): void {
-  let saved: string | undefined;
-  before(() => {
-    saved = process.env.METADATA_SERVER_DETECTION;
-    process.env.METADATA_SERVER_DETECTION = 'none';
-  });
-  after(() => {
-    if (saved === undefined) delete process.env.METADATA_SERVER_DETECTION;
-    else process.env.METADATA_SERVER_DETECTION = saved;
-  });
-}
+export { withoutMetadataServer } from '../../support/without_metadata_server';
 
 export function connectionTo(emulator: BigQueryEmulator, datasetId: string): BigQueryConnection {
   return { projectId: PROJECT, datasetId, restEndpoint: emulator.endpoints.rest, storageEndpoint: emulator.endpoints.storage };

@@ -13,6 +13,7 @@ import type { DeidentifyConfig, InspectConfig } from '../../../io/dlp/dlp_connec
 import type { TimerClock } from '../../../io/dlp/rate_limiter';
 import { DlpTestServer } from '../../emulators/dlp_server';
 import { replaceEmailsHandler } from '../../emulators/email_handler';
+import { withoutMetadataServer } from '../../support/without_metadata_server';
 
 const PARENT = 'projects/tidemark-test/locations/europe-west1';
 const CONFIG = { infoTypeTransformations: { transformations: [{ primitiveTransformation: { replaceWithInfoTypeConfig: {} } }] } };
@@ -35,19 +36,15 @@ function ids(table: DlpTable): string[] {
 describe('io/dlp/dlp_connector (real DlpServiceClient against the gRPC test server)', function () {
   let server: DlpTestServer;
   const connectors: DlpConnector[] = [];
-  let savedDetection: string | undefined;
+  withoutMetadataServer();
 
   before(async () => {
-    savedDetection = process.env.METADATA_SERVER_DETECTION;
-    process.env.METADATA_SERVER_DETECTION = 'none';
     server = await DlpTestServer.start({ handler: replaceEmailsHandler });
   });
 
   after(async () => {
     await Promise.all(connectors.map((c) => c.close()));
     await server.stop();
-    if (savedDetection === undefined) delete process.env.METADATA_SERVER_DETECTION;
-    else process.env.METADATA_SERVER_DETECTION = savedDetection;
   });
 
   beforeEach(() => {

@@ -16,6 +16,7 @@ import { LocalDlpEngine } from '../../../io/dlp/local_engine';
 import { readMaskingConfig } from '../../../io/dlp/local_masker';
 import { type KmsServer, startKmsServer } from '../../emulators/kms_server';
 import { tempKeyFile } from './fixtures';
+import { withoutMetadataServer } from '../../support/without_metadata_server';
 
 const CRYPTO_KEY = 'projects/p/locations/global/keyRings/tidemark/cryptoKeys/masking';
 const PROJECT = resolve(__dirname, '..', '..', '..');
@@ -114,19 +115,16 @@ describe('keys', () => {
   describe('KMS-wrapped keys through @google-cloud/kms (test KMS server)', () => {
     let server: KmsServer;
     let client: KeyManagementServiceClient;
-    const detection = process.env.METADATA_SERVER_DETECTION;
+    withoutMetadataServer();
     const clientOptions = () => ({ apiEndpoint: '127.0.0.1', port: server.port, sslCreds: grpc.credentials.createInsecure() });
 
     before(async () => {
-      process.env.METADATA_SERVER_DETECTION = 'none';
       server = await startKmsServer();
       client = new KeyManagementServiceClient(clientOptions());
     });
     after(async () => {
       await client.close();
       await server.close();
-      if (detection === undefined) delete process.env.METADATA_SERVER_DETECTION;
-      else process.env.METADATA_SERVER_DETECTION = detection;
     });
 
     it('wraps keys with Encrypt and unwraps them once with Decrypt', async () => {

@@ -18,6 +18,7 @@ import { jobOptions } from '../../../runners/dataflow/job_options';
 import { JOB_SERVICE_DEFINITION } from '../../../runners/dataflow/job_service';
 import { packageArtifacts, prepareRequest, submit } from '../../../runners/dataflow/launch';
 import { buildMarketingJob } from '../../../runners/dataflow/marketing_job';
+import { withoutMetadataServer } from '../../support/without_metadata_server';
 
 interface Captured {
   prepare: jobApi.PrepareJobRequest[];
@@ -68,21 +69,18 @@ const OPTIONS = jobOptions({
 
 describe('real launch: the request the Dataflow job service receives', function () {
   this.timeout(60_000);
-  const env = { METADATA_SERVER_DETECTION: process.env.METADATA_SERVER_DETECTION };
+  withoutMetadataServer();
   let packDir: string;
   let artifacts: runnerApi.ArtifactInformation[];
   let request: jobApi.PrepareJobRequest;
 
   before(() => {
-    process.env.METADATA_SERVER_DETECTION = 'none';
     packDir = mkdtempSync(join(tmpdir(), 'tidemark-launch-'));
     artifacts = packageArtifacts(packDir);
     const run = dryRun(buildMarketingJob(OPTIONS), OPTIONS, false);
     request = prepareRequest(run.translation.proto, OPTIONS, run.pipelineOptions, artifacts);
   });
   after(() => {
-    if (env.METADATA_SERVER_DETECTION === undefined) delete process.env.METADATA_SERVER_DETECTION;
-    else process.env.METADATA_SERVER_DETECTION = env.METADATA_SERVER_DETECTION;
     rmSync(packDir, { recursive: true, force: true });
   });
 
