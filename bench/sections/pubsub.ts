@@ -11,15 +11,13 @@
  * pubsub_messages.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Section } from '../section';
 import { scaled } from '../scale';
 import { BENCH_DIR, PROJECT_ROOT, benchSeed, num } from '../harness';
+import { gcloudPubSubEmulatorMissing, startGcloudPubSubEmulator } from '../../test/support/gcloud_pubsub_emulator';
 
 const MESSAGES = 200_000;
-const GCLOUD_EMULATOR = '/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator';
 
 interface EndToEnd {
   readonly msgs_per_s: number | null;
@@ -77,24 +75,6 @@ async function startTidemarkEmulator(): Promise<RunningEmulator> {
   return { address: m[1], stop: stopper(child) };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
-
-async function startGcloudEmulator(): Promise<RunningEmulator> {
-  const port = await freePort();
-  const child = spawn(GCLOUD_EMULATOR, ['--host=127.0.0.1', `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await waitFor(child, /Server started/, "gcloud's emulator");
-  return { address: `127.0.0.1:${port}`, stop: stopper(child) };
-}
-
 type Mode = 'pipeline' | 'transport';
 
 function endToEnd(address: string, n: number, seed: number, mode: Mode): EndToEnd | undefined {
@@ -142,12 +122,12 @@ export const pubsubSection: Section = {
   async run() {
     const seed = benchSeed();
     const n = scaled(MESSAGES);
-    const gcloudPresent = existsSync(GCLOUD_EMULATOR);
-    const absent = `not installed (${GCLOUD_EMULATOR})`;
+    const absent = gcloudPubSubEmulatorMissing() ?? '';
+    const gcloudPresent = absent === '';
     const ours = await measure(startTidemarkEmulator, n, seed, 'pipeline');
     const oursTransport = await measure(startTidemarkEmulator, n, seed, 'transport');
-    const gcloud = gcloudPresent ? await measure(startGcloudEmulator, n, seed, 'pipeline') : null;
-    const gcloudTransport = gcloudPresent ? await measure(startGcloudEmulator, n, seed, 'transport') : null;
+    const gcloud = gcloudPresent ? await measure(startGcloudPubSubEmulator, n, seed, 'pipeline') : null;
+    const gcloudTransport = gcloudPresent ? await measure(startGcloudPubSubEmulator, n, seed, 'transport') : null;
     process.stdout.write(
       `\nPub/Sub end to end, ${n.toLocaleString('en-US')} generated messages (publisher, emulator, consumer: 3 processes)\n` +
         `  ${'emulator, consumer'.padEnd(34)} ${'msgs/s'.padStart(12)}  ${'publish only/s'.padStart(14)}\n` +

@@ -2,12 +2,12 @@
  * The Pub/Sub servers the connector tests run against: tidemark's emulator (always), and gcloud's Java emulator
  * when this machine has it. Each backend sets PUBSUB_EMULATOR_HOST while it runs and restores it afterwards.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { type PubSubEmulator, startPubSubEmulator } from '../../../io/pubsub/emulator';
-
-export const GCLOUD_EMULATOR = '/usr/lib/google-cloud-sdk/platform/pubsub-emulator/bin/cloud-pubsub-emulator';
+import {
+  type RunningGcloudEmulator,
+  gcloudPubSubEmulatorMissing,
+  startGcloudPubSubEmulator,
+} from '../../support/gcloud_pubsub_emulator';
 
 export interface Backend {
   readonly name: string;
@@ -38,58 +38,20 @@ export function tidemarkEmulator(): Backend {
   };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 export function gcloudEmulator(): Backend {
-  let child: ChildProcess | undefined;
+  let running: RunningGcloudEmulator | undefined;
   return {
     name: "gcloud's emulator",
     // Measured: it counts delivery_attempt but never publishes to the dead-letter topic.
     lacks: { deadLetterForwarding: "gcloud's emulator counts delivery attempts but does not forward to dead-letter topics" },
-    unavailable: () =>
-      existsSync(GCLOUD_EMULATOR) ? undefined : `gcloud's Pub/Sub emulator is not installed (${GCLOUD_EMULATOR})`,
+    unavailable: gcloudPubSubEmulatorMissing,
     async start() {
-      const port = await freePort();
-      const proc = spawn(GCLOUD_EMULATOR, [`--host=127.0.0.1`, `--port=${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child = proc;
-      await new Promise<void>((resolve, reject) => {
-        let log = '';
-        const timer = setTimeout(() => reject(new Error(`gcloud's emulator did not start in 60 s:\n${log}`)), 60_000);
-        const onData = (chunk: Buffer): void => {
-          log += chunk.toString();
-          if (log.includes('Server started')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        proc.stdout?.on('data', onData);
-        proc.stderr?.on('data', onData);
-        proc.once('exit', (code) => {
-          clearTimeout(timer);
-          reject(new Error(`gcloud's emulator exited with ${code}:\n${log}`));
-        });
-      });
-      return `127.0.0.1:${port}`;
+      running = await startGcloudPubSubEmulator();
+      return running.address;
     },
     async stop() {
-      const proc = child;
-      child = undefined;
-      if (!proc || proc.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        proc.once('exit', () => resolve());
-        proc.kill('SIGTERM');
-        setTimeout(() => proc.kill('SIGKILL'), 3000).unref();
-      });
+      await running?.stop();
+      running = undefined;
     },
   };
 }
