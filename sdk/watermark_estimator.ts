@@ -40,6 +40,14 @@ export class WatermarkEstimator {
     this.lastArrival = processingTime;
   }
 
+  /**
+   * The source could not receive until `processingTime` (it was held back by flow control, or restarting): the
+   * quiet time before it says nothing about the stream, so idleness counts from here, as after an arrival.
+   */
+  markReceptive(processingTime: Instant): void {
+    if (processingTime > this.lastArrival) this.lastArrival = processingTime;
+  }
+
   /** What a checkpoint keeps of the estimator. */
   snapshot(): WatermarkEstimatorState {
     return { maxSeen: this.maxSeen, current: this.current };

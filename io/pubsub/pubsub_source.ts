@@ -136,7 +136,8 @@ class Reader implements PubSubSourceReader {
   private readonly recent: RecentIds;
   private readonly estimator: WatermarkEstimator;
   private last: Instant = WATERMARK_START;
-  private lastArrival: number;
+  /** Processing time of the last arrival, or of the last commit that let flow control deliver again. */
+  private quietSince: number;
   private failure: Error | undefined;
   private wake: (() => void) | undefined;
   private closed = false;
@@ -160,7 +161,7 @@ class Reader implements PubSubSourceReader {
         idleTimeoutMs: options.idleTimeoutMs ?? d.idleTimeoutMs,
       }),
     );
-    this.lastArrival = context.clock.now();
+    this.quietSince = context.clock.now();
     subscription.setOptions({
       flowControl: {
         maxMessages: options.maxOutstandingMessages ?? d.maxOutstandingMessages,
@@ -188,7 +189,7 @@ class Reader implements PubSubSourceReader {
     }
     this.counts.received++;
     const now = this.context.clock.now();
-    this.lastArrival = now;
+    this.quietSince = now;
     const attributes = m.attributes ?? {};
     const idAttr = this.options.idAttribute;
     const id = (idAttr !== undefined ? attributes[idAttr] : undefined) || m.id;
@@ -253,12 +254,7 @@ class Reader implements PubSubSourceReader {
     if (this.done) return WATERMARK_DONE;
     const now = this.context.clock.now();
     const drainAfter = this.options.drainAfterIdleMs;
-    if (
-      drainAfter !== undefined &&
-      this.buffered === 0 &&
-      this.uncommitted.length === 0 &&
-      now - this.lastArrival >= drainAfter
-    ) {
+    if (drainAfter !== undefined && this.buffered === 0 && this.uncommitted.length === 0 && now - this.quietSince >= drainAfter) {
       this.done = true;
       return WATERMARK_DONE;
     }
@@ -275,6 +271,13 @@ class Reader implements PubSubSourceReader {
     const batch = this.uncommitted;
     this.uncommitted = [];
     this.uncommittedMinTime = Number.POSITIVE_INFINITY;
+    if (batch.length > 0) {
+      // While messages were held, flow control may have kept the subscription from delivering more: that quiet
+      // time is backpressure, not an idle stream. Idleness (the estimator's and drain-after-idle) counts from now.
+      const now = this.context.clock.now();
+      if (now > this.quietSince) this.quietSince = now;
+      this.estimator.markReceptive(now);
+    }
     // The client batches these into Acknowledge calls (every 100 ms or 3,000 ids) and sends what is queued on close.
     for (const m of batch) m.ack();
     this.counts.acked += batch.length;

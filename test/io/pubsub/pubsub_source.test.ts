@@ -10,7 +10,7 @@ import { generateMessages } from '../../../io/generator';
 import { PubSubSource, type PubSubSourceOptions, type PubSubSourceReader } from '../../../io/pubsub';
 import { openDuckDbWarehouse } from '../../../io/warehouse/duckdb_warehouse';
 import { runMarketingEvents } from '../../../pipelines/run_marketing_events';
-import { systemClock } from '../../../sdk';
+import { type Clock, ManualClock, systemClock, WATERMARK_DONE } from '../../../sdk';
 import { type RawMessage } from '../../../transforms/records';
 import { tempDir } from '../../cli/cli_harness';
 import { type Backend, gcloudEmulator, pointClientsAt, tidemarkEmulator } from './backends';
@@ -75,8 +75,8 @@ function connectorSuite(backend: Backend): void {
       return { topic, subscription };
     }
 
-    async function open(options: PubSubSourceOptions): Promise<PubSubSourceReader> {
-      const reader = await new PubSubSource({ client, ...options } as PubSubSourceOptions).open({ clock: systemClock });
+    async function open(options: PubSubSourceOptions, clock: Clock = systemClock): Promise<PubSubSourceReader> {
+      const reader = await new PubSubSource({ client, ...options } as PubSubSourceOptions).open({ clock });
       readers.push(reader);
       return reader;
     }
@@ -115,6 +115,36 @@ function connectorSuite(backend: Backend): void {
         for (const m of more.values) seen.add(text(m));
       }
       assert.equal(seen.size, 12);
+    });
+
+    it('a subscription held back by flow control is not idle: drain and idle watermark count from the last commit', async () => {
+      const { topic, subscription } = await topicWithSubscription();
+      await publish(
+        topic,
+        Array.from({ length: 10 }, (_, i) => ({ data: `m${i}`, attributes: { ts: String(1_000_000 + i) } })),
+      );
+      const clock = new ManualClock(Date.now());
+      const reader = await open(
+        {
+          subscription,
+          maxOutstandingMessages: 5,
+          drainAfterIdleMs: 1_000,
+          idleTimeoutMs: 1_000,
+          timestampAttribute: 'ts',
+          maxOutOfOrderMs: 0,
+        },
+        clock,
+      );
+      assert.equal((await readUpTo(reader, 10, 800)).values.length, 5);
+      clock.advanceBy(60_000); // a slow bundle: a minute without arrivals, because none were allowed
+      reader.commit();
+      const watermark = reader.watermark();
+      assert.notEqual(watermark, WATERMARK_DONE, 'a commit after backpressure must not end the stream');
+      assert.ok(watermark <= 1_000_004, `no idle jump of the watermark (${watermark})`);
+      assert.equal((await readUpTo(reader, 5, 5000)).values.length, 5, 'the rest arrives once acks free the window');
+      reader.commit();
+      clock.advanceBy(1_000);
+      assert.equal(reader.watermark(), WATERMARK_DONE, 'truly quiet for drainAfterIdleMs after the last commit: done');
     });
 
     it('acks only in commit(): closing without commit redelivers everything read, committed messages never come back', async () => {
