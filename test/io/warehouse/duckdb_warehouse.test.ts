@@ -63,6 +63,8 @@ describe('DuckDB warehouse', () => {
         }
         const [{ tz }] = await warehouse.query("SELECT current_setting('TimeZone') AS tz");
         assert.equal(tz, 'UTC');
+        // DEFAULT_CHECKPOINT_THRESHOLD, 256 MB (DuckDB shows MiB), instead of DuckDB's 16 MB.
+        assert.deepEqual(await warehouse.query("SELECT current_setting('checkpoint_threshold') AS c"), [{ c: '244.1 MiB' }]);
       } finally {
         await warehouse.close();
         tmp.cleanup();
@@ -92,6 +94,61 @@ describe('DuckDB warehouse', () => {
         const again = await openDuckDbWarehouse(path);
         assert.deepEqual(await again.query('SELECT count(*) AS n, count(note) AS notes FROM events'), [{ n: 2, notes: 1 }]);
         await again.close();
+      } finally {
+        tmp.cleanup();
+      }
+    });
+
+    it('events have no key index: a replayed or rewritten event replaces its row, across writes of a wide time range', async () => {
+      const tmp = tempDir();
+      const path = join(tmp.dir, 'unindexed.duckdb');
+      try {
+        const warehouse = await openDuckDbWarehouse(path);
+        // 40,000 events over ~11 hours of event time; the replay hits the first, a middle and the last one.
+        const first = Array.from({ length: 40_000 }, (_, i) => eventRow(i));
+        await warehouse.write({ rows: { events: first } });
+        const replayed = [eventRow(0), eventRow(19_999), { ...eventRow(39_999), note: 'rewritten' }];
+        await warehouse.write({ rows: { events: replayed } });
+        assert.deepEqual(await warehouse.query('SELECT count(*) AS n, count(DISTINCT event_id) AS ids FROM events'), [
+          { n: 40_000, ids: 40_000 },
+        ]);
+        assert.deepEqual(await warehouse.query(`SELECT note FROM events WHERE event_id = '${eventRow(39_999).event_id}'`), [
+          { note: 'rewritten' },
+        ]);
+        assert.deepEqual(
+          await warehouse.query(
+            "SELECT count(*) AS n FROM duckdb_constraints() WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'",
+          ),
+          [{ n: 0 }],
+        );
+        await warehouse.close();
+      } finally {
+        tmp.cleanup();
+      }
+    });
+
+    it('a file whose events table has the primary key of older versions keeps it, and stays idempotent', async () => {
+      const tmp = tempDir();
+      const path = join(tmp.dir, 'indexed.duckdb');
+      try {
+        const instance = await DuckDBInstance.create(path);
+        const conn = await instance.connect();
+        await conn.run(duckdbCreateTable(EventsTable).replace(/\n\);$/, ',\n  PRIMARY KEY ("event_id")\n);'));
+        conn.closeSync();
+        instance.closeSync();
+
+        const warehouse = await openDuckDbWarehouse(path);
+        const rows = Array.from({ length: 100 }, (_, i) => eventRow(i));
+        await warehouse.write({ rows: { events: rows } });
+        await warehouse.write({ rows: { events: [...rows.slice(0, 10), { ...eventRow(5), note: 'rewritten' }] } });
+        assert.deepEqual(await warehouse.query('SELECT count(*) AS n, count(note) AS notes FROM events'), [{ n: 100, notes: 1 }]);
+        assert.deepEqual(
+          await warehouse.query(
+            "SELECT count(*) AS n FROM duckdb_constraints() WHERE table_name = 'events' AND constraint_type = 'PRIMARY KEY'",
+          ),
+          [{ n: 1 }],
+        );
+        await warehouse.close();
       } finally {
         tmp.cleanup();
       }
