@@ -12,7 +12,7 @@
  * days (and partitions, in BigQuery terms) agree with BigQuery, which works in UTC.
  *
  * The PRIMARY KEY on the key columns is what makes sinks idempotent locally (`INSERT OR REPLACE` / `ON CONFLICT`),
- * except for the tables of `DUCKDB_UNINDEXED_KEYS`, whose keys the sink enforces itself.
+ * except for the tables of `DUCKDB_UNINDEXED_TABLES`, whose keys the sink enforces itself.
  * Partitioning and clustering are BigQuery-only storage layouts and have no DuckDB counterpart here.
  * Identifiers are always quoted, so the DDL is valid whatever DuckDB adds to its keyword list.
  */
@@ -43,27 +43,28 @@ export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')
 const quoteString = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 /**
- * Tables whose key DuckDB does not index, with the event-time column that a row's key always comes with.
+ * Tables whose key DuckDB does not index. The sink keeps their key unique itself and matches keys together with
+ * the table's partitioning (event-time) column, which a key always comes with.
  *
  * NOTE: a DuckDB primary key is an in-memory ART index that is never evicted: measured, ~130 MB per million
  * VARCHAR keys, so the events table alone held ~650 MB at 5M events and a memory limit below the indexes made
- * commits fail ("failed to pin block"). Events are the one table that grows with the input; the sink keeps their
- * key unique itself, deleting a batch's keys before inserting it, and matches on the event time as well, so that
- * DuckDB reads only the row groups of the batch's time range (zone maps) instead of the whole table. That is
- * exact because an event_id always comes with the same event_time: duplicates are redeliveries of one payload.
- * The other tables grow with users or sessions, or are small, and keep their index.
+ * commits fail ("failed to pin block"). Events (and the late ones) are the tables that grow with the input; the
+ * sink deletes a batch's keys before inserting it, matching the event time as well, so that DuckDB reads only the
+ * row groups of the batch's time range (zone maps) instead of the whole table. That is exact because an event_id
+ * always comes with the same event_time: duplicates are redeliveries of one payload. The other tables grow with
+ * users or sessions, or are small, and keep their index.
  */
-export const DUCKDB_UNINDEXED_KEYS: Readonly<Partial<Record<TableName, string>>> = { events: 'event_time' };
+export const DUCKDB_UNINDEXED_TABLES: ReadonlySet<TableName> = new Set<TableName>(['events', 'late_events']);
 
 /**
  * `CREATE TABLE IF NOT EXISTS` for one table, with NOT NULL on REQUIRED columns and the primary key (none for the
- * tables of `DUCKDB_UNINDEXED_KEYS`).
+ * tables of `DUCKDB_UNINDEXED_TABLES`).
  */
 export function duckdbCreateTable(table: TableDef): string {
   const lines = Object.entries(table.columns).map(
     ([name, column]) => `  ${quoteIdent(name)} ${DUCKDB_TYPES[column.type]}${column.mode === 'REQUIRED' ? ' NOT NULL' : ''}`,
   );
-  if (DUCKDB_UNINDEXED_KEYS[table.name as TableName] === undefined) {
+  if (!DUCKDB_UNINDEXED_TABLES.has(table.name as TableName)) {
     lines.push(`  PRIMARY KEY (${table.key.map(quoteIdent).join(', ')})`);
   }
   return `CREATE TABLE IF NOT EXISTS ${quoteIdent(table.name)} (\n${lines.join(',\n')}\n);`;

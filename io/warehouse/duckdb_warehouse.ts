@@ -10,7 +10,7 @@
  * - upsert: the chunk is loaded into a temporary staging table and upserted from there by primary key:
  *   `INSERT OR REPLACE`, or for `sessions` `ON CONFLICT DO UPDATE … WHERE excluded.pane_index >= pane_index`, which
  *   keeps a replay of an older pane from overwriting a newer one;
- * - replace, for tables without a key index (`DUCKDB_UNINDEXED_KEYS`: events): the chunk's keys are deleted,
+ * - replace, for tables without a key index (`DUCKDB_UNINDEXED_TABLES`: events): the chunk's keys are deleted,
  *   matched with their event time so that DuckDB reads only the batch's row groups, then the chunk is inserted.
  *
  * One connection, one transaction at a time: every use of it goes through a SerialQueue, so concurrent writes are
@@ -31,7 +31,7 @@ import {
 } from '@duckdb/node-api';
 import {
   DUCKDB_INSTANCE_SETUP,
-  DUCKDB_UNINDEXED_KEYS,
+  DUCKDB_UNINDEXED_TABLES,
   TABLE_LIST,
   duckdbAddMissingColumns,
   duckdbComments,
@@ -209,7 +209,7 @@ async function createOrUpgradeTables(connection: DuckDBConnection, file: string)
 }
 
 /**
- * The tables of `DUCKDB_UNINDEXED_KEYS` that have no primary key in this file, with their event-time column. A file
+ * The tables of `DUCKDB_UNINDEXED_TABLES` that have no primary key in this file, with their event-time column. A file
  * created before a table lost its index keeps the index, and its writes keep the indexed paths.
  */
 async function unindexedTables(connection: DuckDBConnection): Promise<ReadonlyMap<TableName, string>> {
@@ -219,8 +219,9 @@ async function unindexedTables(connection: DuckDBConnection): Promise<ReadonlyMa
   );
   const indexed = new Set(reader.getRows().map(([table]) => String(table)));
   const out = new Map<TableName, string>();
-  for (const [table, timeColumn] of Object.entries(DUCKDB_UNINDEXED_KEYS)) {
-    if (timeColumn !== undefined && !indexed.has(table)) out.set(table as TableName, timeColumn);
+  for (const table of TABLE_LIST) {
+    const name = table.name as TableName;
+    if (DUCKDB_UNINDEXED_TABLES.has(name) && !indexed.has(name)) out.set(name, table.partitionBy);
   }
   return out;
 }
@@ -325,7 +326,7 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
     private readonly connection: DuckDBConnection,
     private readonly readOnly: boolean,
     private readonly limits: CellLimits,
-    /** Tables without a key index, and their event-time column (`DUCKDB_UNINDEXED_KEYS`). */
+    /** Tables without a key index, and their event-time column (`DUCKDB_UNINDEXED_TABLES`). */
     private readonly unindexed: ReadonlyMap<TableName, string>,
   ) {}
 

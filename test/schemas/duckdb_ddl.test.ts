@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import {
   DUCKDB_TYPES,
-  DUCKDB_UNINDEXED_KEYS,
+  DUCKDB_UNINDEXED_TABLES,
   EventsTable,
   TABLE_LIST,
   duckdbAddMissingColumns,
@@ -84,8 +84,8 @@ describe('DuckDB DDL', () => {
         assert.equal(comment, table.description);
       });
 
-      const timeColumn = DUCKDB_UNINDEXED_KEYS[table.name as TableName];
-      if (timeColumn === undefined) {
+      const timeColumn = table.partitionBy;
+      if (!DUCKDB_UNINDEXED_TABLES.has(table.name as TableName)) {
         it('has the primary key on the key columns', async () => {
           const keys = await rows(
             conn,
