@@ -57,9 +57,9 @@ export interface DuckDbWarehouseOptions {
   /** Longest STRING or JSON cell in UTF-8 bytes (default `DEFAULT_MAX_STRING_BYTES`); a longer one is refused. */
   readonly maxStringBytes?: number;
   /**
-   * DuckDB's memory limit, e.g. '2GB' (DuckDB's own default: 80% of RAM). NOTE: the primary-key indexes that make
-   * upserts idempotent stay in memory, so a limit below the indexes' size makes commits fail ("failed to pin
-   * block"): measured, 256MB is not enough for 5M events. Lower it only for small warehouses.
+   * DuckDB's memory limit, e.g. '2GB'. Default for writing: `DEFAULT_WRITE_MEMORY_LIMIT`; read-only: DuckDB's own
+   * (80% of RAM). NOTE: the primary-key indexes that remain (sessions, user features, the small tables) stay in
+   * memory, ~130 MB per million keys, so a limit below their size makes commits fail ("failed to pin block").
    */
   readonly memoryLimit?: string;
   /**
@@ -75,6 +75,13 @@ export interface DuckDbWarehouseOptions {
  * COMMIT, 74 commits; 1.1 s with a 1 GB threshold); 256 MB gained ~10% end to end on 300k events.
  */
 export const DEFAULT_CHECKPOINT_THRESHOLD = '256MB';
+
+/**
+ * 1 GB: without a limit DuckDB keeps the blocks it has written cached, up to 80% of RAM, so the process of a long
+ * streaming run grows with its warehouse. With a limit it evicts written blocks (they are on disk) and keeps what it
+ * needs: the remaining key indexes (~130 MB per million keys; ~0.3 GB for the sessions and users of 5M events).
+ */
+export const DEFAULT_WRITE_MEMORY_LIMIT = '1GB';
 
 /**
  * 2 MiB: the largest legitimate cell is a dead-letter payload, and sources refuse messages over 1 MiB, so this leaves
@@ -119,7 +126,8 @@ export async function openDuckDbWarehouse(
   let instance: DuckDBInstance;
   try {
     const config: Record<string, string> = readOnly ? { access_mode: 'READ_ONLY' } : {};
-    if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
+    const memoryLimit = options.memoryLimit ?? (readOnly ? undefined : DEFAULT_WRITE_MEMORY_LIMIT);
+    if (memoryLimit !== undefined) config.memory_limit = memoryLimit;
     if (!readOnly) config.checkpoint_threshold = options.checkpointThreshold ?? DEFAULT_CHECKPOINT_THRESHOLD;
     instance = await DuckDBInstance.create(file, config);
   } catch (e) {

@@ -65,6 +65,8 @@ describe('DuckDB warehouse', () => {
         assert.equal(tz, 'UTC');
         // DEFAULT_CHECKPOINT_THRESHOLD, 256 MB (DuckDB shows MiB), instead of DuckDB's 16 MB.
         assert.deepEqual(await warehouse.query("SELECT current_setting('checkpoint_threshold') AS c"), [{ c: '244.1 MiB' }]);
+        // DEFAULT_WRITE_MEMORY_LIMIT, 1 GB, instead of 80% of RAM.
+        assert.deepEqual(await warehouse.query("SELECT current_setting('memory_limit') AS m"), [{ m: '953.6 MiB' }]);
       } finally {
         await warehouse.close();
         tmp.cleanup();
