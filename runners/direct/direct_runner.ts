@@ -282,7 +282,7 @@ function metricsOf(e: Executor, kind: PrimitiveStep['kind']): StepMetrics {
     outputs,
     outputWatermark: e.outputWatermark,
     ...(group && { lateDropped: group.lateDropped, panesEmitted: group.panesEmitted, openWindows: group.openWindows }),
-    ...(group?.spilling && { spilledKeys: group.spilledKeys, restingKeys: group.restingKeys, spills: group.spills }),
+    ...(group?.spillable && { spilledKeys: group.spilledKeys, restingKeys: group.restingKeys, spills: group.spills }),
   };
 }
 

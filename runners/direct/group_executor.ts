@@ -7,6 +7,7 @@ import { type Instant } from '../../sdk/time';
 import { GLOBAL_WINDOW, type Window, sameWindow, span } from '../../sdk/window';
 import { isMerging } from '../../sdk/window_fns';
 import { type WindowingStrategy } from '../../sdk/windowing_strategy';
+import { PipelineConstructionError } from '../../sdk/errors';
 import { type Emitter, Executor, StepFailedError } from './executor';
 import { decodeRestingState, encodeRestingState, isPlainData } from './resting_state_codec';
 import { RestingQueue } from './resting_queue';
@@ -108,14 +109,15 @@ export class GroupExecutor extends Executor {
   private readonly ctx = { now: 0, watermark: 0, windowMaxTimestamp: 0, paneHasData: false };
   /**
    * Every window is the global window. Its states get no event-time timer each (one would pin every key in memory
-   * until the input ends): `globalDue` stands for all of them.
+   * until the input ends): one grouping-wide pass stands for all of them when the watermark passes the window's end.
    */
   private readonly global: boolean;
-  /** Input watermark beyond which the global windows' event-time work is due (their end, then end plus lateness). */
-  private globalDue: Instant = GLOBAL_MAX_TIMESTAMP;
+  /** The end-of-window pass of the global window has run: every state was collected. */
+  private globalDone = false;
   /**
-   * Holds of global windows at END_OF_WINDOW are all the window's end, which only the final watermark passes: found
-   * by a scan then, instead of a queue entry per pane that would pin every key in memory.
+   * Holds of global windows at END_OF_WINDOW are all the window's end. They are not queued (an entry per pane would
+   * pin every key in memory until the input ends): such a hold could only bind once the input watermark passes the
+   * window's end, and then the end-of-window pass emits every pending pane before the output watermark is computed.
    */
   private readonly globalEndHolds: boolean;
   /** Set for a global-window grouping with a spill policy, until a state turns out not to be plain data. */
@@ -152,8 +154,13 @@ export class GroupExecutor extends Executor {
     this.tracksHolds =
       strategy.timestampCombiner !== 'END_OF_WINDOW' || !(this.trigger.firesAtEndOfWindow || this.trigger.firesOnEveryElement);
     this.global = strategy.windowFn.kind === 'global';
+    if (this.global && this.lateness !== 0) {
+      // windowingStrategy() refuses this; a hand-built strategy must too, since the end-of-window pass expires all.
+      throw new PipelineConstructionError(`step '${stepName}': allowed lateness must be 0 in the global window`);
+    }
     this.globalEndHolds = this.global && this.tracksHolds && strategy.timestampCombiner === 'END_OF_WINDOW';
     this.spill = this.global ? spill : undefined;
+    this.spillable = this.spill !== undefined;
     this.now = clock.now();
   }
 
@@ -166,7 +173,10 @@ export class GroupExecutor extends Executor {
     return this.openWindowCount;
   }
 
-  /** The grouping may spill keys at rest (global window, spill policy, plain-data state). */
+  /** A global-window grouping given a spill policy: it reports spill metrics. */
+  readonly spillable: boolean;
+
+  /** It may spill keys at rest: spillable, and no state so far turned out not to be plain data. */
   get spilling(): boolean {
     return this.spill !== undefined;
   }
@@ -228,13 +238,7 @@ export class GroupExecutor extends Executor {
         });
       }
     }
-    const w = this.inputWatermark;
-    this.globalDue =
-      w > GLOBAL_MAX_TIMESTAMP + this.lateness
-        ? Number.POSITIVE_INFINITY
-        : w > GLOBAL_MAX_TIMESTAMP
-          ? GLOBAL_MAX_TIMESTAMP + this.lateness
-          : GLOBAL_MAX_TIMESTAMP;
+    this.globalDone = this.inputWatermark > GLOBAL_MAX_TIMESTAMP;
     if (this.spill) this.spillExcess();
   }
 
@@ -301,7 +305,7 @@ export class GroupExecutor extends Executor {
   protected override onWatermark(): void {
     const watermark = this.inputWatermark;
     if (this.global) {
-      if (watermark > this.globalDue) this.fireGlobalWindows();
+      if (watermark > GLOBAL_MAX_TIMESTAMP && !this.globalDone) this.fireGlobalWindows();
       return;
     }
     const q = this.eventTimers;
@@ -330,43 +334,23 @@ export class GroupExecutor extends Executor {
         }
       }
     }
-    if (this.globalEndHolds && w > GLOBAL_MAX_TIMESTAMP && this.globalHoldPending()) w = GLOBAL_MAX_TIMESTAMP;
     return Math.max(w, this.outputWatermark);
   }
 
-  /** A global window in memory has data for a pane and holds the output at the window's end (spilled ones have none). */
-  private globalHoldPending(): boolean {
-    for (const [, ks] of this.table.entries()) {
-      for (const ws of (ks.byStart as Map<Instant, WindowState>).values()) {
-        if (ws.live && ws.hasNewData && Number.isFinite(ws.holdTs)) return true;
-      }
-    }
-    return false;
-  }
-
   /**
-   * The input watermark passed the global window's end (the input ended or was drained), or later its end plus
-   * allowed lateness: what every state's event-time timer would do, for states in memory and then spilled ones,
-   * which are read back one at a time, in file order, and collected (or kept in memory if not yet expired).
+   * The input watermark passed the global window's end (the input ended or was drained): what every state's
+   * event-time timer would do — final pane, then garbage collection, as lateness is 0 — for the states in memory,
+   * then for spilled ones, read back one at a time in file order.
    */
   private fireGlobalWindows(): void {
-    const expired = this.inputWatermark > GLOBAL_MAX_TIMESTAMP + this.lateness;
-    this.globalDue = expired ? Number.POSITIVE_INFINITY : GLOBAL_MAX_TIMESTAMP + this.lateness;
+    this.globalDone = true;
     const inMemory: WindowState[] = [];
-    for (const [, ks] of this.table.entries())
+    for (const [, ks] of this.table.entries()) {
       for (const ws of (ks.byStart as Map<Instant, WindowState>).values()) inMemory.push(ws);
-    for (const ws of inMemory) {
-      if (!ws.live) continue;
-      this.onEventTimer(ws);
-      this.noteIfResting(ws);
     }
-    this.spillStore?.drain((key, bytes) => {
-      const ws = this.restoreSpilled(key, bytes);
-      this.onEventTimer(ws);
-      this.noteIfResting(ws);
-    });
-    if (expired) this.resting.clear();
-    else if (this.spill) this.spillExcess();
+    for (const ws of inMemory) if (ws.live) this.onEventTimer(ws);
+    this.spillStore?.drain((key, bytes) => this.onEventTimer(this.restoreSpilled(key, bytes)));
+    this.resting.clear();
   }
 
   private onEventTimer(ws: WindowState): void {
@@ -384,7 +368,7 @@ export class GroupExecutor extends Executor {
       else if (expired) this.emitPane(ws, true);
     }
     if (expired) this.collect(ws);
-    else if (!this.global) this.scheduleEventTimer(ws);
+    else this.scheduleEventTimer(ws);
   }
 
   private fireByTrigger(ws: WindowState, ctx: TriggerContext, expired: boolean): void {
