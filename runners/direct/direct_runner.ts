@@ -53,13 +53,13 @@ export interface DirectRunnerOptions {
 export interface SpillOptions {
   /** Folder for spill files (each grouping makes a fresh subfolder, removed when the run ends); default the OS temp dir. */
   readonly dir?: string;
-  /** States at rest each grouping keeps in memory before spilling the one at rest longest; default 50 000. */
+  /** States at rest each grouping keeps in memory before spilling the one at rest longest; default 20 000. */
   readonly afterRestingKeys?: number;
   /** Garbage bytes in a spill file that start a compaction (when also more than the live bytes); default 64 MiB. */
   readonly compactAfterGarbageBytes?: number;
 }
 
-const DEFAULT_RESTING_KEYS = 50_000;
+const DEFAULT_RESTING_KEYS = 20_000;
 const DEFAULT_COMPACTION_FLOOR = 64 * 1024 * 1024;
 
 export interface CheckpointOptions {

@@ -120,6 +120,8 @@ export class GroupExecutor extends Executor {
    * window's end, and then the end-of-window pass emits every pending pane before the output watermark is computed.
    */
   private readonly globalEndHolds: boolean;
+  /** A global-window grouping given a spill policy: it reports spill metrics. */
+  readonly spillable: boolean;
   /** Set for a global-window grouping with a spill policy, until a state turns out not to be plain data. */
   private spill: SpillPolicy | undefined;
   private spillStore: SpillStore | undefined;
@@ -172,9 +174,6 @@ export class GroupExecutor extends Executor {
   get openWindows(): number {
     return this.openWindowCount;
   }
-
-  /** A global-window grouping given a spill policy: it reports spill metrics. */
-  readonly spillable: boolean;
 
   /** It may spill keys at rest: spillable, and no state so far turned out not to be plain data. */
   get spilling(): boolean {
@@ -665,7 +664,14 @@ export class GroupExecutor extends Executor {
     const ks = ws.keyState;
     const withKey = ks.key !== ks.encodedKey;
     if (!isPlainData(ws.acc) || (withKey && !isPlainData(ks.key))) return false;
-    this.store().put(ks.encodedKey as SpillKey, encodeRestingState({ ...ws, key: ks.key }, withKey));
+    let bytes: Buffer;
+    try {
+      bytes = encodeRestingState({ ...ws, key: ks.key }, withKey);
+    } catch {
+      // What the plain-data check lets through but v8 still refuses (memory shared between threads).
+      return false;
+    }
+    this.store().put(ks.encodedKey as SpillKey, bytes);
     this.table.delete(ks.encodedKey);
     // Stale timer and hold entries may still point at this object: not live, they are skipped.
     ws.live = false;

@@ -165,7 +165,7 @@ function streamsOf<K>(keys: fc.Arbitrary<K>): fc.Arbitrary<StreamEvent<K>[]> {
       },
       { weight: 1, arbitrary: fc.record({ kind: fc.constant('watermark' as const), second: fc.integer({ min: 0, max: 600 }) }) },
     ),
-    { minLength: 1, maxLength: 30 },
+    { minLength: 1, maxLength: 30, size: 'large' },
   );
 }
 
@@ -603,7 +603,7 @@ function featurePipeline(source: VisitSource, table: FeatureTable): Pipeline {
 }
 
 const visitStreams = fc
-  .array(fc.constantFrom('ann', 'bob', 'cyd', 'dan', 'eve', 'fay'), { minLength: 1, maxLength: 50 })
+  .array(fc.constantFrom('ann', 'bob', 'cyd', 'dan', 'eve', 'fay'), { minLength: 1, maxLength: 50, size: 'large' })
   .map((users) => users.map((user, id): Visit => ({ id, user })));
 
 describe('checkpoints with spilled keys', () => {
