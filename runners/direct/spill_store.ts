@@ -11,12 +11,13 @@
  * A string key is stored as UTF-8, any other encoded key (number, boolean, bigint, null, undefined) with
  * `v8.serialize`. Records are self-describing, so a set of them (a checkpoint's copy) can be loaded into a new store.
  *
- * The file lives in a fresh folder of its own, removed by `close()` and, failing that, when the process exits. It is
- * not durable and need not be: a crash loses it, and recovery comes from checkpoints, which carry copies of the
- * records. Writes are buffered in memory and reach the file in large appends; reads use positioned, synchronous I/O
+ * The file lives in a fresh folder of its own, `tidemark-spill-<pid>-XXXXXX`, removed by `close()` and, failing that,
+ * when the process exits. A process killed outright cannot remove it: the first store a process opens in a folder
+ * removes the spill folders there whose process no longer runs. The file is not durable and need not be: a crash
+ * loses it, and recovery comes from checkpoints, which carry copies of the records. Writes are buffered in memory and reach the file in large appends; reads use positioned, synchronous I/O
  * (the grouping that owns the store runs synchronously).
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, readdirSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { RunnerInvariantError } from '../../sdk/errors';
@@ -29,6 +30,10 @@ export interface SpillStoreOptions {
   /** Compaction starts only when the garbage exceeds this many bytes (and the live bytes). */
   readonly compactAfterGarbageBytes: number;
 }
+
+const FOLDER_PREFIX = 'tidemark-spill-';
+/** Folders already swept of dead processes' spill folders by this process. */
+const swept = new Set<string>();
 
 const LENGTH_BYTES = 4;
 const HEADER_BYTES = LENGTH_BYTES + 1 + 4;
@@ -245,7 +250,8 @@ export class SpillStore {
 
   private openFile(): void {
     if (this.folder === undefined) {
-      this.folder = mkdtempSync(join(this.options.dir, 'tidemark-spill-'));
+      removeDeadProcessesFolders(this.options.dir);
+      this.folder = mkdtempSync(join(this.options.dir, `${FOLDER_PREFIX}${process.pid}-`));
       process.on('exit', this.removeOnExit);
     }
     this.file = join(this.folder, `state-${this.generation++}.bin`);
@@ -343,6 +349,41 @@ export function forEachRecord(records: Uint8Array, visit: (key: SpillKey, value:
     const record = bytes.subarray(at, at + size);
     visit(keyOf(record), valueOf(record, false), record);
     at += size;
+  }
+}
+
+/**
+ * Removes, once per process and folder, the spill folders in `dir` left by processes that no longer run (killed with
+ * SIGKILL, or by the OOM killer). A folder whose process id belongs to a live process — this run's, another run's,
+ * or an unrelated process that reuses the id — is left alone; so is one this user may not remove.
+ */
+function removeDeadProcessesFolders(dir: string): void {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = name.startsWith(FOLDER_PREFIX) ? Number.parseInt(name.slice(FOLDER_PREFIX.length), 10) : Number.NaN;
+    if (!(pid > 0) || pid === process.pid || isRunning(pid)) continue;
+    try {
+      rmSync(join(dir, name), { recursive: true, force: true });
+    } catch {
+      // Another user's folder, or one being removed concurrently: not ours to insist on.
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: the process exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

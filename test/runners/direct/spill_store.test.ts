@@ -3,7 +3,8 @@
  * records larger than its buffers, truncated input, and its folder's removal.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -137,6 +138,26 @@ describe('SpillStore', () => {
     assert.equal(store.get('b')?.toString(), '2');
     store.close();
     assert.deepEqual(readdirSync(base), []);
+  });
+
+  it('the first store in a folder removes spill folders of processes that no longer run (SIGKILLed runs), and only those', () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const leftovers = [
+      `tidemark-spill-${dead}-Ab12Cd`,
+      `tidemark-spill-${process.ppid}-Ef34Gh`,
+      'tidemark-spill-notapid',
+      'unrelated',
+    ];
+    for (const name of leftovers) {
+      mkdirSync(join(base, name));
+      writeFileSync(join(base, name, 'state-0.bin'), 'old');
+    }
+    const store = new SpillStore({ dir: base, compactAfterGarbageBytes: 0 });
+    store.put('a', bytes('1'));
+    const ours = `${String(store.path).slice(base.length + 1)}`;
+    assert.match(ours, new RegExp(`^tidemark-spill-${process.pid}-`));
+    assert.deepEqual(readdirSync(base).sort(), [ours, ...leftovers.slice(1)].sort());
+    store.close();
   });
 
   it('truncated records are refused with a clear error, not read past their end', () => {
