@@ -55,8 +55,12 @@ export class RestingQueue<S extends Restable> {
     return undefined;
   }
 
-  /** Forgets every registration (the states' numbers are left as they are: call when they are all gone). */
+  /** Forgets every registration. */
   clear(): void {
+    for (let i = this.head; i < this.seqs.length; i++) {
+      const s = this.states[i] as S;
+      if (s.restSeq === this.seqs[i]) s.restSeq = 0;
+    }
     this.seqs = [];
     this.states = [];
     this.head = 0;

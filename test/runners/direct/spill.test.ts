@@ -465,25 +465,32 @@ describe('spilling keys at rest of global-window groupings', () => {
       mergeAccumulators: (as) => as.reduce((a, b) => a.add(b.n), new Tally()),
       extractOutput: (a) => a.n,
     });
+    // Two keys at rest with room for one: the first to be spilled turns spilling off, the other stays registered.
     const s = TestStream.create<KV<string, number>>()
-      .addElements(tv(kv('ann', 1), sec(0)))
+      .addElements(tv(kv('ann', 1), sec(0)), tv(kv('bob', 10), sec(0)))
       .advanceProcessingTime(seconds(10))
-      .addElements(tv(kv('ann', 2), sec(1)))
+      .addElements(tv(kv('ann', 2), sec(1)), tv(kv('bob', 20), sec(1)))
       .advanceWatermarkToInfinity();
     const run = await runGlobal(
       s,
       { trigger: repeatedly(afterProcessingTime(seconds(10))), accumulationMode: 'accumulating' },
       tally,
-      spillAll(),
+      { dir: spillDir, afterRestingKeys: 1 },
     );
     assert.deepEqual(
-      run.panes.map((p) => [p.value, p.timing]),
+      [...run.panes].sort(byKeyThenIndex).map((p) => [p.key, p.value, p.timing]),
       [
-        [1, 'EARLY'],
-        [3, 'ON_TIME'],
+        ['ann', 1, 'EARLY'],
+        ['ann', 3, 'ON_TIME'],
+        ['bob', 10, 'EARLY'],
+        ['bob', 30, 'ON_TIME'],
       ],
     );
     assert.equal(run.result.steps.Combine.spills, 0);
+    assert.ok(
+      run.progress.every((p) => p.restingKeys >= 0 && p.spilledKeys === 0),
+      JSON.stringify(run.progress),
+    );
     assert.deepEqual(readdirSync(spillDir), []);
   });
 
