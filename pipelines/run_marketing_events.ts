@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DirectRunner, FileCheckpointStore, type RunProgress } from '../runners/direct';
+import { DirectRunner, FileCheckpointStore, type RunProgress, type SpillOptions } from '../runners/direct';
 import { type Clock, type Instant, type Source, systemClock } from '../sdk';
 import { rawMessagesFromFile } from '../io/files/json_lines_source';
 import { GeneratorSource, type GeneratorSourceOptions } from '../io/generator/generator_source';
@@ -62,6 +62,8 @@ export interface MarketingRunOptions {
   readonly checkpointDir?: string;
   /** Processing time between checkpoints (default 1000 ms). */
   readonly checkpointIntervalMs?: number;
+  /** Where per-user state at rest is spilled (docs/state.md); the runner's defaults (on, OS temp dir) when absent. */
+  readonly spill?: SpillOptions | false;
 }
 
 export interface LiveProgress {
@@ -168,6 +170,7 @@ export async function runMarketingEvents(options: MarketingRunOptions): Promise<
         signal: stop.signal,
         ...(onBundle && { onBundle }),
         ...(checkpoint && { checkpoint }),
+        ...(options.spill !== undefined && { spill: options.spill }),
       }).run(pipeline);
     } finally {
       if (timer) clearTimeout(timer);

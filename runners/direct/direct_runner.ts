@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { type Clock, systemClock } from '../../sdk/clock';
 import { PipelineConstructionError } from '../../sdk/errors';
 import { type PrimitiveStep } from '../../sdk/graph';
@@ -9,7 +10,7 @@ import { type Instant, WATERMARK_DONE } from '../../sdk/time';
 import { CHECKPOINT_FORMAT, type Checkpoint, CheckpointError, type CheckpointStore } from './checkpoint_store';
 import { type Executor } from './executor';
 import { FlattenExecutor } from './flatten_executor';
-import { GroupExecutor } from './group_executor';
+import { GroupExecutor, type SpillPolicy } from './group_executor';
 import { ParDoExecutor } from './par_do_executor';
 import { ReadExecutor } from './read_executor';
 import { SideInputStore } from './side_input_store';
@@ -41,7 +42,25 @@ export interface DirectRunnerOptions {
    * When the run ends normally, the checkpoint is removed: nothing is left to resume.
    */
   readonly checkpoint?: CheckpointOptions;
+  /**
+   * Keys of global-window groupings (per-user features, lifetime aggregates) that are at rest — no pending data, no
+   * processing-time timer — go to a local spill file beyond a number kept in memory, and come back when their key gets
+   * an element or the input ends, with the same results (docs/state.md). On by default; `false` keeps all in memory.
+   */
+  readonly spill?: SpillOptions | false;
 }
+
+export interface SpillOptions {
+  /** Folder for spill files (each grouping makes a fresh subfolder, removed when the run ends); default the OS temp dir. */
+  readonly dir?: string;
+  /** States at rest each grouping keeps in memory before spilling the one at rest longest; default 20 000. */
+  readonly afterRestingKeys?: number;
+  /** Garbage bytes in a spill file that start a compaction (when also more than the live bytes); default 64 MiB. */
+  readonly compactAfterGarbageBytes?: number;
+}
+
+const DEFAULT_RESTING_KEYS = 20_000;
+const DEFAULT_COMPACTION_FLOOR = 64 * 1024 * 1024;
 
 export interface CheckpointOptions {
   readonly store: CheckpointStore;
@@ -70,6 +89,12 @@ export interface StepMetrics {
   readonly panesEmitted?: number;
   /** Groupings: (key, window) states open now (at the end of a bounded run: 0). */
   readonly openWindows?: number;
+  /** Global-window groupings that spill: keys whose state is in the spill file now (counted in `openWindows`). */
+  readonly spilledKeys?: number;
+  /** ... and states at rest still in memory (at most `afterRestingKeys` between elements). */
+  readonly restingKeys?: number;
+  /** ... and how many times a state was written to the spill file so far. */
+  readonly spills?: number;
   readonly outputWatermark: Instant;
 }
 
@@ -101,7 +126,12 @@ export class DirectRunner {
   async run(pipeline: Pipeline): Promise<PipelineResult> {
     const started = Date.now();
     const clock = this.options.clock ?? systemClock;
-    const graph = buildExecutors(pipeline, clock, this.options.state ?? new InMemoryStateBackend());
+    const graph = buildExecutors(
+      pipeline,
+      clock,
+      this.options.state ?? new InMemoryStateBackend(),
+      spillPolicyOf(this.options.spill),
+    );
     const { executors, reads } = graph;
     const maxBundle = this.options.maxBundleSize ?? 4096;
     const idlePollMs = this.options.idlePollMs ?? 50;
@@ -252,7 +282,21 @@ function metricsOf(e: Executor, kind: PrimitiveStep['kind']): StepMetrics {
     outputs,
     outputWatermark: e.outputWatermark,
     ...(group && { lateDropped: group.lateDropped, panesEmitted: group.panesEmitted, openWindows: group.openWindows }),
+    ...(group?.spillable && { spilledKeys: group.spilledKeys, restingKeys: group.restingKeys, spills: group.spills }),
   };
+}
+
+function spillPolicyOf(options: SpillOptions | false | undefined): SpillPolicy | undefined {
+  if (options === false) return undefined;
+  const afterRestingKeys = options?.afterRestingKeys ?? DEFAULT_RESTING_KEYS;
+  const compactAfterGarbageBytes = options?.compactAfterGarbageBytes ?? DEFAULT_COMPACTION_FLOOR;
+  if (!Number.isInteger(afterRestingKeys) || afterRestingKeys < 0) {
+    throw new RangeError(`spill.afterRestingKeys must be a whole number ≥ 0, got ${afterRestingKeys}`);
+  }
+  if (!(compactAfterGarbageBytes >= 0)) {
+    throw new RangeError(`spill.compactAfterGarbageBytes must be ≥ 0, got ${compactAfterGarbageBytes}`);
+  }
+  return { dir: options?.dir ?? tmpdir(), afterRestingKeys, compactAfterGarbageBytes };
 }
 
 /** The gap after a checkpoint is at least this many times what taking it cost: checkpoints take ≤ 10% of the time. */
@@ -303,7 +347,7 @@ interface ExecutorGraph {
   kindOf(e: Executor): PrimitiveStep['kind'];
 }
 
-function buildExecutors(pipeline: Pipeline, clock: Clock, state: StateBackend): ExecutorGraph {
+function buildExecutors(pipeline: Pipeline, clock: Clock, state: StateBackend, spill: SpillPolicy | undefined): ExecutorGraph {
   const executors: Executor[] = [];
   const reads: ReadExecutor[] = [];
   const producers = new Map<PCollection<unknown>, { executor: Executor; tag: string }>();
@@ -343,7 +387,7 @@ function buildExecutors(pipeline: Pipeline, clock: Clock, state: StateBackend): 
         ex = new WithTimestampsExecutor(step.name, step.timestampFn, step.watermark, clock);
         break;
       case 'group':
-        ex = new GroupExecutor(step.name, step.inputs[0].windowing, step.combineFn, state, clock);
+        ex = new GroupExecutor(step.name, step.inputs[0].windowing, step.combineFn, state, clock, spill);
         break;
       case 'flatten':
         ex = new FlattenExecutor(step.name);

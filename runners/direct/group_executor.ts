@@ -7,7 +7,11 @@ import { type Instant } from '../../sdk/time';
 import { GLOBAL_WINDOW, type Window, sameWindow, span } from '../../sdk/window';
 import { isMerging } from '../../sdk/window_fns';
 import { type WindowingStrategy } from '../../sdk/windowing_strategy';
+import { PipelineConstructionError } from '../../sdk/errors';
 import { type Emitter, Executor, StepFailedError } from './executor';
+import { decodeRestingState, encodeRestingState, isPlainData } from './resting_state_codec';
+import { RestingQueue } from './resting_queue';
+import { type SpillKey, SpillStore, forEachRecord } from './spill_store';
 import { type StateBackend, type StateTable } from './state';
 import { TimerQueue } from './timer_queue';
 import { type TriggerContext, type TriggerState } from './trigger_machine';
@@ -25,8 +29,13 @@ import { type TriggerRunner, triggerRunnerFor } from './trigger_runner';
  * | holdTs, lastTs        | output timestamps    | min / max                | cleared per pane               |
  * | superseded            | emitted windows merged into this one | union    | cleared when a pane reports it |
  * | closed                | trigger finished: later data is refused | -     | until garbage collection       |
+ * | restSeq               | registration in the resting queue (0: none) | - | while at rest in memory        |
  *
  * The window is garbage collected once the input watermark passes its end plus allowed lateness.
+ *
+ * A global window's state is "at rest" when it has no new data (so no hold) and no processing-time timer: nothing
+ * happens to it until its key gets an element or the input ends. With a spill policy, states at rest beyond a number
+ * leave memory for a spill file (oldest at rest first) and come back when their key gets an element, or at the end.
  */
 interface WindowState {
   window: Window;
@@ -47,6 +56,7 @@ interface WindowState {
   /** Time of the pending event-time timer (NaN when none), to recognise stale queue entries. */
   eventTimer: Instant;
   procTimer: Instant;
+  restSeq: number;
 }
 
 interface KeyState {
@@ -59,10 +69,24 @@ interface KeyState {
 }
 
 interface GroupSnapshot {
+  /** Key states in memory. */
   readonly keys: readonly KeyState[];
+  /** Spilled keys' records (SpillStore.exportRecords), when there are any. */
+  readonly spilled?: Uint8Array;
+}
+
+/** How a grouping in the global window keeps keys at rest on disk (docs/state.md). */
+export interface SpillPolicy {
+  /** Folder in which the spill file gets a fresh subfolder, removed when the run ends. */
+  readonly dir: string;
+  /** States at rest kept in memory; beyond that many, the one at rest longest is spilled. */
+  readonly afterRestingKeys: number;
+  /** Garbage in the spill file that starts a compaction (when it also exceeds the live bytes). */
+  readonly compactAfterGarbageBytes: number;
 }
 
 const NO_WINDOWS: readonly Window[] = Object.freeze([]) as readonly Window[];
+const GLOBAL_MAX_TIMESTAMP: Instant = GLOBAL_WINDOW.end - 1;
 
 /**
  * GroupByKey and CombinePerKey: assigns each element to its key's window state (merging session
@@ -83,6 +107,28 @@ export class GroupExecutor extends Executor {
   private readonly processingTimers = new TimerQueue<WindowState>();
   private readonly holds = new TimerQueue<WindowState>();
   private readonly ctx = { now: 0, watermark: 0, windowMaxTimestamp: 0, paneHasData: false };
+  /**
+   * Every window is the global window. Its states get no event-time timer each (one would pin every key in memory
+   * until the input ends): one grouping-wide pass stands for all of them when the watermark passes the window's end.
+   */
+  private readonly global: boolean;
+  /** The end-of-window pass of the global window has run: every state was collected. */
+  private globalDone = false;
+  /**
+   * Holds of global windows at END_OF_WINDOW are all the window's end. They are not queued (an entry per pane would
+   * pin every key in memory until the input ends): such a hold could only bind once the input watermark passes the
+   * window's end, and then the end-of-window pass emits every pending pane before the output watermark is computed.
+   */
+  private readonly globalEndHolds: boolean;
+  /** A global-window grouping given a spill policy: it reports spill metrics. */
+  readonly spillable: boolean;
+  /** Set for a global-window grouping with a spill policy, until a state turns out not to be plain data. */
+  private spill: SpillPolicy | undefined;
+  private spillStore: SpillStore | undefined;
+  private readonly resting = new RestingQueue<WindowState>();
+  /** States written to the spill file, and brought back from it, so far. */
+  spills = 0;
+  unspills = 0;
   /** Processing time of the current bundle or timer firing (one clock read per bundle, not per element). */
   private now: Instant;
   lateDropped = 0;
@@ -95,6 +141,7 @@ export class GroupExecutor extends Executor {
     private readonly combineFn: CombineFn<unknown, unknown, unknown> | undefined,
     state: StateBackend,
     private readonly clock: Clock,
+    spill?: SpillPolicy,
   ) {
     super(stepName);
     this.table = state.table<KeyState>(stepName);
@@ -108,6 +155,14 @@ export class GroupExecutor extends Executor {
     // WatermarkHold). Watermark-rooted triggers fire before the output watermark moves: no hold.
     this.tracksHolds =
       strategy.timestampCombiner !== 'END_OF_WINDOW' || !(this.trigger.firesAtEndOfWindow || this.trigger.firesOnEveryElement);
+    this.global = strategy.windowFn.kind === 'global';
+    if (this.global && this.lateness !== 0) {
+      // windowingStrategy() refuses this; a hand-built strategy must too, since the end-of-window pass expires all.
+      throw new PipelineConstructionError(`step '${stepName}': allowed lateness must be 0 in the global window`);
+    }
+    this.globalEndHolds = this.global && this.tracksHolds && strategy.timestampCombiner === 'END_OF_WINDOW';
+    this.spill = this.global ? spill : undefined;
+    this.spillable = this.spill !== undefined;
     this.now = clock.now();
   }
 
@@ -115,9 +170,28 @@ export class GroupExecutor extends Executor {
     this.now = now;
   }
 
-  /** (key, window) states currently open: the grouping's memory follows this, not the input size. */
+  /** (key, window) states currently open, in memory or spilled: the grouping's state follows this, not the input size. */
   get openWindows(): number {
     return this.openWindowCount;
+  }
+
+  /** It may spill keys at rest: spillable, and no state so far turned out not to be plain data. */
+  get spilling(): boolean {
+    return this.spill !== undefined;
+  }
+
+  /** Keys whose state is in the spill file now. */
+  get spilledKeys(): number {
+    return this.spillStore?.size ?? 0;
+  }
+
+  /** States at rest still in memory: at most the policy's `afterRestingKeys` between elements. */
+  get restingKeys(): number {
+    return this.resting.size;
+  }
+
+  override teardown(): void {
+    this.spillStore?.close();
   }
 
   /**
@@ -126,20 +200,45 @@ export class GroupExecutor extends Executor {
    * state records its pending timers, and `restoreState` queues them again.
    */
   protected override snapshotState(): GroupSnapshot {
-    return { keys: [...this.table.entries()].map(([, ks]) => ks) };
+    const keys = [...this.table.entries()].map(([, ks]) => ks);
+    const store = this.spillStore;
+    return store !== undefined && store.size > 0 ? { keys, spilled: store.exportRecords() } : { keys };
   }
 
   protected override restoreState(state: unknown, now: Instant): void {
     this.now = now;
-    for (const ks of (state as GroupSnapshot).keys) {
+    const snapshot = state as GroupSnapshot;
+    for (const ks of snapshot.keys) {
       this.table.set(ks.encodedKey, ks);
       for (const ws of ks.byStart ? ks.byStart.values() : (ks.sessions as WindowState[])) {
         this.openWindowCount++;
-        if (!Number.isNaN(ws.eventTimer)) this.eventTimers.add(ws.eventTimer, ws);
+        // Registrations belong to the queue of the run that took the snapshot.
+        ws.restSeq = 0;
+        if (this.global) ws.eventTimer = Number.NaN;
+        else if (!Number.isNaN(ws.eventTimer)) this.eventTimers.add(ws.eventTimer, ws);
         if (ws.procTimer !== Number.POSITIVE_INFINITY) this.processingTimers.add(ws.procTimer, ws);
-        if (this.tracksHolds && ws.hasNewData && Number.isFinite(ws.holdTs)) this.holds.add(ws.holdTs, ws);
+        if (this.tracksHolds && !this.globalEndHolds && ws.hasNewData && Number.isFinite(ws.holdTs)) {
+          this.holds.add(ws.holdTs, ws);
+        }
+        this.noteIfResting(ws);
       }
     }
+    if (snapshot.spilled !== undefined && snapshot.spilled.length > 0) {
+      if (this.spill) {
+        const store = this.store();
+        const before = store.size;
+        store.importRecords(snapshot.spilled);
+        this.openWindowCount += store.size - before;
+      } else {
+        // Taken by a run that spilled, resumed by one that does not: everything comes back into memory.
+        forEachRecord(snapshot.spilled, (key, value) => {
+          this.restoreSpilled(key, value);
+          this.openWindowCount++;
+        });
+      }
+    }
+    this.globalDone = this.inputWatermark > GLOBAL_MAX_TIMESTAMP;
+    if (this.spill) this.spillExcess();
   }
 
   process(value: unknown, timestamp: Instant, window: Window, _pane: PaneInfo): void {
@@ -152,6 +251,9 @@ export class GroupExecutor extends Executor {
     const key = (value as KV<unknown, unknown>).key;
     const encoded = typeof key === 'string' ? key : encodeKey(key);
     let ks = this.table.get(encoded);
+    if (ks === undefined && this.spillStore !== undefined && this.spillStore.has(encoded)) {
+      ks = this.unspill(encoded).keyState;
+    }
     if (ks === undefined) {
       ks = {
         key,
@@ -164,13 +266,19 @@ export class GroupExecutor extends Executor {
     const ws = this.merging ? this.sessionFor(ks, window) : this.fixedFor(ks, window);
     if (ws === undefined || ws.closed) {
       this.refuse(value, timestamp, window, 'closed_window');
+      if (this.spill) this.spillExcess();
       return;
     }
+    this.resting.remove(ws);
     this.addValue(ws, (value as KV<unknown, unknown>).value, timestamp);
     const ctx = this.context(ws);
     this.trigger.onElement(ws.trigger, ctx);
     this.scheduleProcessingTimer(ws);
     if (this.trigger.shouldFire(ws.trigger, ctx)) this.fireByTrigger(ws, ctx, false);
+    if (this.spill) {
+      this.noteIfResting(ws);
+      this.spillExcess();
+    }
   }
 
   override onProcessingTime(now: Instant): void {
@@ -184,7 +292,9 @@ export class GroupExecutor extends Executor {
       const ctx = this.context(ws);
       if (this.trigger.shouldFire(ws.trigger, ctx)) this.fireByTrigger(ws, ctx, false);
       this.scheduleProcessingTimer(ws);
+      this.noteIfResting(ws);
     }
+    if (this.spill) this.spillExcess();
   }
 
   override nextProcessingTime(): Instant {
@@ -193,6 +303,10 @@ export class GroupExecutor extends Executor {
 
   protected override onWatermark(): void {
     const watermark = this.inputWatermark;
+    if (this.global) {
+      if (watermark > GLOBAL_MAX_TIMESTAMP && !this.globalDone) this.fireGlobalWindows();
+      return;
+    }
     const q = this.eventTimers;
     while (watermark > q.peekTime()) {
       const time = q.peekTime();
@@ -220,6 +334,22 @@ export class GroupExecutor extends Executor {
       }
     }
     return Math.max(w, this.outputWatermark);
+  }
+
+  /**
+   * The input watermark passed the global window's end (the input ended or was drained): what every state's
+   * event-time timer would do — final pane, then garbage collection, as lateness is 0 — for the states in memory,
+   * then for spilled ones, read back one at a time in file order.
+   */
+  private fireGlobalWindows(): void {
+    this.globalDone = true;
+    const inMemory: WindowState[] = [];
+    for (const [, ks] of this.table.entries()) {
+      for (const ws of (ks.byStart as Map<Instant, WindowState>).values()) inMemory.push(ws);
+    }
+    for (const ws of inMemory) if (ws.live) this.onEventTimer(ws);
+    this.spillStore?.drain((key, bytes) => this.onEventTimer(this.restoreSpilled(key, bytes)));
+    this.resting.clear();
   }
 
   private onEventTimer(ws: WindowState): void {
@@ -328,7 +458,7 @@ export class GroupExecutor extends Executor {
       }
       if (hold < ws.holdTs) {
         ws.holdTs = hold;
-        this.holds.add(hold, ws);
+        if (!this.globalEndHolds) this.holds.add(hold, ws);
       }
       if (timestamp > ws.lastTs) ws.lastTs = timestamp;
     }
@@ -367,9 +497,10 @@ export class GroupExecutor extends Executor {
       live: true,
       eventTimer: Number.NaN,
       procTimer: Number.POSITIVE_INFINITY,
+      restSeq: 0,
     };
     this.openWindowCount++;
-    this.scheduleEventTimer(ws);
+    if (!this.global) this.scheduleEventTimer(ws);
     return ws;
   }
 
@@ -468,6 +599,7 @@ export class GroupExecutor extends Executor {
 
   private collect(ws: WindowState): void {
     ws.live = false;
+    this.resting.remove(ws);
     this.openWindowCount--;
     ws.acc = undefined;
     const ks = ws.keyState;
@@ -501,6 +633,98 @@ export class GroupExecutor extends Executor {
     } else if (d === Number.POSITIVE_INFINITY) {
       ws.procTimer = d;
     }
+  }
+
+  private atRest(ws: WindowState): boolean {
+    return ws.live && !ws.hasNewData && ws.procTimer === Number.POSITIVE_INFINITY;
+  }
+
+  /** Registers a global window's state that has come to rest (spilling only). */
+  private noteIfResting(ws: WindowState): void {
+    if (this.spill && ws.restSeq === 0 && this.atRest(ws)) this.resting.add(ws);
+  }
+
+  /** Spills the states that have rested longest until no more than the policy allows rest in memory. */
+  private spillExcess(): void {
+    const policy = this.spill as SpillPolicy;
+    while (this.resting.size > policy.afterRestingKeys) {
+      const ws = this.resting.takeOldest();
+      if (ws === undefined) return;
+      if (this.atRest(ws) && !this.spillOut(ws)) {
+        // Not plain data: it would come back changed (docs/state.md). This grouping keeps its state in memory.
+        this.spill = undefined;
+        this.resting.clear();
+        return;
+      }
+    }
+  }
+
+  /** Writes a resting state to the spill file and drops it from memory; false when it is not plain data. */
+  private spillOut(ws: WindowState): boolean {
+    const ks = ws.keyState;
+    const withKey = ks.key !== ks.encodedKey;
+    if (!isPlainData(ws.acc) || (withKey && !isPlainData(ks.key))) return false;
+    let bytes: Buffer;
+    try {
+      bytes = encodeRestingState({ ...ws, key: ks.key }, withKey);
+    } catch {
+      // What the plain-data check lets through but v8 still refuses (memory shared between threads).
+      return false;
+    }
+    this.store().put(ks.encodedKey as SpillKey, bytes);
+    this.table.delete(ks.encodedKey);
+    // Stale timer and hold entries may still point at this object: not live, they are skipped.
+    ws.live = false;
+    ws.acc = undefined;
+    this.spills++;
+    return true;
+  }
+
+  /** Brings a spilled key back into memory, at rest. */
+  private unspill(encoded: SpillKey): WindowState {
+    return this.restoreSpilled(encoded, (this.spillStore as SpillStore).take(encoded) as Buffer);
+  }
+
+  private restoreSpilled(encoded: SpillKey, bytes: Uint8Array): WindowState {
+    const s = decodeRestingState(bytes);
+    const ks: KeyState = {
+      key: 'key' in s ? s.key : encoded,
+      encodedKey: encoded,
+      byStart: new Map(),
+      sessions: undefined,
+    };
+    const ws: WindowState = {
+      window: GLOBAL_WINDOW,
+      keyState: ks,
+      acc: s.acc,
+      hasNewData: false,
+      trigger: s.trigger,
+      nextPaneIndex: s.nextPaneIndex,
+      nextNonSpeculativeIndex: s.nextNonSpeculativeIndex,
+      emittedNonEarly: s.emittedNonEarly,
+      emittedThisWindow: s.emittedThisWindow,
+      holdTs: Number.POSITIVE_INFINITY,
+      lastTs: Number.NEGATIVE_INFINITY,
+      superseded: s.superseded.length > 0 ? s.superseded : NO_WINDOWS,
+      closed: s.closed,
+      live: true,
+      eventTimer: Number.NaN,
+      procTimer: Number.POSITIVE_INFINITY,
+      restSeq: 0,
+    };
+    (ks.byStart as Map<Instant, WindowState>).set(GLOBAL_WINDOW.start, ws);
+    this.table.set(encoded, ks);
+    this.unspills++;
+    if (this.spill) this.resting.add(ws);
+    return ws;
+  }
+
+  private store(): SpillStore {
+    if (this.spillStore === undefined) {
+      const policy = this.spill as SpillPolicy;
+      this.spillStore = new SpillStore({ dir: policy.dir, compactAfterGarbageBytes: policy.compactAfterGarbageBytes });
+    }
+    return this.spillStore;
   }
 
   /** One context object, refreshed per use: triggers read it synchronously and never keep it. */

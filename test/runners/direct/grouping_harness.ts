@@ -15,7 +15,7 @@ import { combinePerKey, lateElementsOf } from '../../../sdk/transforms/group';
 import { windowInto } from '../../../sdk/transforms/window_into';
 import { type WindowFn } from '../../../sdk/window_fns';
 import { type WindowingOptions } from '../../../sdk/windowing_strategy';
-import { type PipelineResult, runPipeline } from '../../../runners/direct';
+import { type DirectRunnerOptions, type PipelineResult, runPipeline } from '../../../runners/direct';
 
 export const T0 = Date.parse('2026-03-01T09:00:00Z');
 /** T0 plus seconds. */
@@ -56,7 +56,7 @@ export async function runGrouping<V, A, O>(
   windowFn: WindowFn,
   options: WindowingOptions,
   fn: CombineFn<V, A, O>,
-  runnerOptions: { maxBundleSize?: number } = {},
+  runnerOptions: Pick<DirectRunnerOptions, 'maxBundleSize' | 'spill'> = {},
 ): Promise<GroupingRun<V, O>> {
   const p = new Pipeline();
   const input =
