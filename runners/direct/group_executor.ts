@@ -86,6 +86,29 @@ export interface SpillPolicy {
 }
 
 const NO_WINDOWS: readonly Window[] = Object.freeze([]) as readonly Window[];
+
+/** A window state with nothing in it yet but its accumulator and trigger: no data, no panes, no timers. */
+function freshWindowState(keyState: KeyState, window: Window, acc: unknown, trigger: TriggerState): WindowState {
+  return {
+    window,
+    keyState,
+    acc,
+    hasNewData: false,
+    trigger,
+    nextPaneIndex: 0,
+    nextNonSpeculativeIndex: 0,
+    emittedNonEarly: false,
+    emittedThisWindow: false,
+    holdTs: Number.POSITIVE_INFINITY,
+    lastTs: Number.NEGATIVE_INFINITY,
+    superseded: NO_WINDOWS,
+    closed: false,
+    live: true,
+    eventTimer: Number.NaN,
+    procTimer: Number.POSITIVE_INFINITY,
+    restSeq: 0,
+  };
+}
 const GLOBAL_MAX_TIMESTAMP: Instant = GLOBAL_WINDOW.end - 1;
 
 /**
@@ -126,9 +149,8 @@ export class GroupExecutor extends Executor {
   private spill: SpillPolicy | undefined;
   private spillStore: SpillStore | undefined;
   private readonly resting = new RestingQueue<WindowState>();
-  /** States written to the spill file, and brought back from it, so far. */
+  /** States written to the spill file so far. */
   spills = 0;
-  unspills = 0;
   /** Processing time of the current bundle or timer firing (one clock read per bundle, not per element). */
   private now: Instant;
   lateDropped = 0;
@@ -173,11 +195,6 @@ export class GroupExecutor extends Executor {
   /** (key, window) states currently open, in memory or spilled: the grouping's state follows this, not the input size. */
   get openWindows(): number {
     return this.openWindowCount;
-  }
-
-  /** It may spill keys at rest: spillable, and no state so far turned out not to be plain data. */
-  get spilling(): boolean {
-    return this.spill !== undefined;
   }
 
   /** Keys whose state is in the spill file now. */
@@ -480,25 +497,7 @@ export class GroupExecutor extends Executor {
   }
 
   private newWindowState(ks: KeyState, window: Window): WindowState {
-    const ws: WindowState = {
-      window,
-      keyState: ks,
-      acc: this.newAccumulator(),
-      hasNewData: false,
-      trigger: this.trigger.newState(),
-      nextPaneIndex: 0,
-      nextNonSpeculativeIndex: 0,
-      emittedNonEarly: false,
-      emittedThisWindow: false,
-      holdTs: Number.POSITIVE_INFINITY,
-      lastTs: Number.NEGATIVE_INFINITY,
-      superseded: NO_WINDOWS,
-      closed: false,
-      live: true,
-      eventTimer: Number.NaN,
-      procTimer: Number.POSITIVE_INFINITY,
-      restSeq: 0,
-    };
+    const ws = freshWindowState(ks, window, this.newAccumulator(), this.trigger.newState());
     this.openWindowCount++;
     if (!this.global) this.scheduleEventTimer(ws);
     return ws;
@@ -693,28 +692,15 @@ export class GroupExecutor extends Executor {
       byStart: new Map(),
       sessions: undefined,
     };
-    const ws: WindowState = {
-      window: GLOBAL_WINDOW,
-      keyState: ks,
-      acc: s.acc,
-      hasNewData: false,
-      trigger: s.trigger,
-      nextPaneIndex: s.nextPaneIndex,
-      nextNonSpeculativeIndex: s.nextNonSpeculativeIndex,
-      emittedNonEarly: s.emittedNonEarly,
-      emittedThisWindow: s.emittedThisWindow,
-      holdTs: Number.POSITIVE_INFINITY,
-      lastTs: Number.NEGATIVE_INFINITY,
-      superseded: s.superseded.length > 0 ? s.superseded : NO_WINDOWS,
-      closed: s.closed,
-      live: true,
-      eventTimer: Number.NaN,
-      procTimer: Number.POSITIVE_INFINITY,
-      restSeq: 0,
-    };
+    const ws = freshWindowState(ks, GLOBAL_WINDOW, s.acc, s.trigger);
+    ws.nextPaneIndex = s.nextPaneIndex;
+    ws.nextNonSpeculativeIndex = s.nextNonSpeculativeIndex;
+    ws.emittedNonEarly = s.emittedNonEarly;
+    ws.emittedThisWindow = s.emittedThisWindow;
+    if (s.superseded.length > 0) ws.superseded = s.superseded;
+    ws.closed = s.closed;
     (ks.byStart as Map<Instant, WindowState>).set(GLOBAL_WINDOW.start, ws);
     this.table.set(encoded, ks);
-    this.unspills++;
     if (this.spill) this.resting.add(ws);
     return ws;
   }
