@@ -135,12 +135,14 @@ export async function openDuckDbWarehouse(
   }
   if (!inMemory) openFiles.add(file);
   let connection: DuckDBConnection | undefined;
+  let unindexed: ReadonlyMap<TableName, string> = new Map();
   try {
     connection = await instance.connect();
     for (const sql of DUCKDB_INSTANCE_SETUP) await connection.run(sql);
     if (!readOnly) {
       await createOrUpgradeTables(connection, file);
       for (const table of TABLE_LIST) await connection.run(createStageSql(table));
+      unindexed = await unindexedTables(connection);
     }
   } catch (e) {
     connection?.closeSync();
@@ -149,15 +151,6 @@ export async function openDuckDbWarehouse(
     throw e instanceof WarehouseOpenError ? e : openError(file, e);
   }
   const limits: CellLimits = { maxStringBytes: options.maxStringBytes ?? DEFAULT_MAX_STRING_BYTES };
-  let unindexed: ReadonlyMap<TableName, string>;
-  try {
-    unindexed = await unindexedTables(connection);
-  } catch (e) {
-    connection.closeSync();
-    instance.closeSync();
-    openFiles.delete(file);
-    throw openError(file, e);
-  }
   return new DuckDbWarehouseImpl(file, instance, connection, readOnly, limits, unindexed);
 }
 
@@ -259,20 +252,13 @@ function upsertSql(table: TableDef): string {
 }
 
 /**
- * Deletes the rows whose key and event time match those of a packed chunk (its key and time columns, in that
- * order, as parameters): the first half of a replace on a table without a key index.
+ * Deletes the rows whose `columns` match those of a packed chunk (those columns, in that order, as parameters): the
+ * key columns for keys to delete; key and event time for the first half of a replace on a table without a key index.
  */
-function replaceDeleteSql(table: TableDef, timeColumn: string): string {
+function deleteMatchingSql(table: TableDef, columns: readonly string[]): string {
   const target = quoteIdent(table.name);
-  const columns = [...table.key, timeColumn];
   const match = columns.map((name) => `${target}.${quoteIdent(name)} = d.${quoteIdent(name)}`).join(' AND ');
   return `DELETE FROM ${target} USING (${decodedSelectSql(table, columns)}) AS d WHERE ${match}`;
-}
-
-function deleteSql(table: TableDef): string {
-  const target = quoteIdent(table.name);
-  const match = table.key.map((name) => `${target}.${quoteIdent(name)} = d.${quoteIdent(name)}`).join(' AND ');
-  return `DELETE FROM ${target} USING (${decodedSelectSql(table, table.key)}) AS d WHERE ${match}`;
 }
 
 /** A table's share of a batch: normalized, keys to delete packed; rows are packed chunk by chunk while writing. */
@@ -406,7 +392,8 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
       for (const p of prepared) {
         let n = 0;
         // Not through runWithParams: the DELETE reads the table, whose statistics change between writes.
-        for (const chunk of p.deleteChunks) n += (await conn.run(deleteSql(p.write.table), [...chunk.columns])).rowsChanged;
+        for (const chunk of p.deleteChunks)
+          n += (await conn.run(deleteMatchingSql(p.write.table, p.write.table.key), [...chunk.columns])).rowsChanged;
         deletedBy.set(p, n);
       }
       for (const p of prepared) {
@@ -442,9 +429,10 @@ class DuckDbWarehouseImpl implements DuckDbWarehouse {
     const upsert = upsertSql(table);
     const clear = `DELETE FROM ${stageName(table)}`;
     const timeColumn = this.unindexed.get(write.name);
-    const replaceDelete = timeColumn === undefined ? '' : replaceDeleteSql(table, timeColumn);
+    const replaceColumns = timeColumn === undefined ? [] : [...table.key, timeColumn];
+    const replaceDelete = timeColumn === undefined ? '' : deleteMatchingSql(table, replaceColumns);
     const names = Object.keys(table.columns);
-    const matchColumns = timeColumn === undefined ? [] : [...table.key, timeColumn].map((name) => names.indexOf(name));
+    const matchColumns = replaceColumns.map((name) => names.indexOf(name));
     const conn = this.connection;
     let written = 0;
     let inFlight: Promise<void> | undefined;
