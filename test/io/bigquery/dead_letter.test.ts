@@ -6,18 +6,13 @@
 import assert from 'node:assert/strict';
 import { WarehouseWriteError } from '../../../io/warehouse/errors';
 import { SINK_STEP } from '../../../io/bigquery/bigquery_warehouse';
-import { startBigQueryEmulator, type BigQueryEmulator } from '../../emulators/bigquery';
+import { type BigQueryEmulator } from '../../emulators/bigquery';
 import { eventRow } from '../warehouse/fixtures';
-import { PROJECT, openSink, withoutMetadataServer } from './helpers';
+import { PROJECT, openSink, withBigQueryEmulator } from './helpers';
 
 describe('BigQuery sink: rows the service refuses become dead letters', () => {
-  withoutMetadataServer();
   let emulator: BigQueryEmulator;
-  before(async () => {
-    emulator = await startBigQueryEmulator();
-  });
-  after(async () => emulator.stop());
-  afterEach(() => emulator.faults.reset());
+  withBigQueryEmulator((started) => (emulator = started));
 
   for (const mode of ['upsert', 'exactly-once'] as const) {
     it(`${mode}: partial row errors: the refused rows go to dead_letter with the service's message, the others are written once`, async () => {

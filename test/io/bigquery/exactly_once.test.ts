@@ -10,9 +10,9 @@ import { tablePath, writerClient } from '../../../io/bigquery/clients';
 import { rowEncoder } from '../../../io/bigquery/row_encoding';
 import { WarehouseWriteError } from '../../../io/warehouse/errors';
 import { EventsTable } from '../../../schemas';
-import { startBigQueryEmulator, type BigQueryEmulator } from '../../emulators/bigquery';
+import { type BigQueryEmulator } from '../../emulators/bigquery';
 import { eventRow, sessionRow } from '../warehouse/fixtures';
-import { PROJECT, connectionTo, openSink, withoutMetadataServer } from './helpers';
+import { PROJECT, connectionTo, openSink, withBigQueryEmulator } from './helpers';
 
 const events = (n: number, salt = 0) => Array.from({ length: n }, (_, i) => eventRow(i, salt));
 
@@ -21,13 +21,8 @@ function eventIds(emulator: BigQueryEmulator, dataset: string): string[] {
 }
 
 describe('BigQuery sink: exactly once under injected failures', () => {
-  withoutMetadataServer();
   let emulator: BigQueryEmulator;
-  before(async () => {
-    emulator = await startBigQueryEmulator();
-  });
-  after(async () => emulator.stop());
-  afterEach(() => emulator.faults.reset());
+  withBigQueryEmulator((started) => (emulator = started));
 
   it('exactly-once: acknowledgements lost after storing are retried at the same offset, answered ALREADY_EXISTS, stored once', async () => {
     const { warehouse, dataset } = await openSink(emulator, { mode: 'exactly-once', maxRequestRows: 10 });

@@ -5,11 +5,27 @@ import {
   type BigQueryWarehouse,
   type BigQueryWarehouseOptions,
 } from '../../../io/bigquery/bigquery_warehouse';
-import { type BigQueryEmulator } from '../../emulators/bigquery';
+import { type BigQueryEmulator, startBigQueryEmulator } from '../../emulators/bigquery';
+import { withoutMetadataServer } from '../../support/without_metadata_server';
 
 export const PROJECT = 'tidemark-test';
 
-export { withoutMetadataServer } from '../../support/without_metadata_server';
+export { withoutMetadataServer };
+
+/**
+ * The local BigQuery of the calling describe block: started before its tests (with the metadata server off), its
+ * injected faults reset after each test, stopped after all. `onStart` receives it once it listens.
+ */
+export function withBigQueryEmulator(onStart: (emulator: BigQueryEmulator) => void): void {
+  withoutMetadataServer();
+  let emulator: BigQueryEmulator | undefined;
+  before(async () => {
+    emulator = await startBigQueryEmulator();
+    onStart(emulator);
+  });
+  after(async () => emulator?.stop());
+  afterEach(() => emulator?.faults.reset());
+}
 
 export function connectionTo(emulator: BigQueryEmulator, datasetId: string): BigQueryConnection {
   return { projectId: PROJECT, datasetId, restEndpoint: emulator.endpoints.rest, storageEndpoint: emulator.endpoints.storage };

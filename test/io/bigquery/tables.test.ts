@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { bigQueryClient } from '../../../io/bigquery/clients';
 import { MissingTableError, SchemaEvolutionError, ensureTables, planSchemaEvolution } from '../../../io/bigquery/tables';
 import { TABLE_LIST, bigQueryFields, col, defineTable, nullable } from '../../../schemas';
-import { startBigQueryEmulator, type BigQueryEmulator } from '../../emulators/bigquery';
-import { PROJECT, connectionTo, freshDataset, withoutMetadataServer } from './helpers';
+import { type BigQueryEmulator } from '../../emulators/bigquery';
+import { PROJECT, connectionTo, freshDataset, withBigQueryEmulator } from './helpers';
 
 const V1 = defineTable({
   name: 'evolving',
@@ -29,13 +29,8 @@ function v2(columns: Record<string, ReturnType<typeof col.string> | ReturnType<t
 }
 
 describe('BigQuery tables from schemas/', () => {
-  withoutMetadataServer();
   let emulator: BigQueryEmulator;
-  before(async () => {
-    emulator = await startBigQueryEmulator();
-  });
-  after(async () => emulator.stop());
-  afterEach(() => emulator.faults.reset());
+  withBigQueryEmulator((started) => (emulator = started));
 
   it('creates the dataset and every table: DAY partitions on the event-time column, clustering, primary key, expiration', async () => {
     const dataset = freshDataset();
