@@ -120,22 +120,25 @@ describe('tidemark with --source pubsub, publish and emulator pubsub', function 
       assert.equal(published.code, 0, published.stderr);
       assert.equal(lastJsonLine<{ published: number }>(published).published, 1500);
       const warehouse = join(dir.path, 'sub.duckdb');
-      const run = withEnv(env, () =>
-        tidemark([
-          'run',
-          '--source',
-          'pubsub',
-          '--project',
-          'e2e',
-          '--subscription',
-          'clicks-pipeline',
-          '--drain-after-idle',
-          '1',
-          '--warehouse',
-          warehouse,
-          '--json',
-        ]),
-      );
+      // Reads the subscription until it has been idle for 1 s, into the given warehouse.
+      const runOnSubscription = (warehousePath: string) =>
+        withEnv(env, () =>
+          tidemark([
+            'run',
+            '--source',
+            'pubsub',
+            '--project',
+            'e2e',
+            '--subscription',
+            'clicks-pipeline',
+            '--drain-after-idle',
+            '1',
+            '--warehouse',
+            warehousePath,
+            '--json',
+          ]),
+        );
+      const run = runOnSubscription(warehouse);
       assert.equal(run.code, 0, run.stderr);
       const s = lastJsonLine<RunSummary>(run);
       assert.equal(s.events_in, 1500);
@@ -143,22 +146,7 @@ describe('tidemark with --source pubsub, publish and emulator pubsub', function 
       const [{ n }] = query<{ n: number }>(warehouse, 'SELECT count(*) AS n FROM events');
       assert.equal(Number(n), s.events_written);
       // Everything was acknowledged: a second run finds nothing.
-      const again = withEnv(env, () =>
-        tidemark([
-          'run',
-          '--source',
-          'pubsub',
-          '--project',
-          'e2e',
-          '--subscription',
-          'clicks-pipeline',
-          '--drain-after-idle',
-          '1',
-          '--warehouse',
-          join(dir.path, 'again.duckdb'),
-          '--json',
-        ]),
-      );
+      const again = runOnSubscription(join(dir.path, 'again.duckdb'));
       assert.equal(again.code, 0, again.stderr);
       assert.equal(lastJsonLine<RunSummary>(again).events_in, 0);
     });
